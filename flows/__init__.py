@@ -1,0 +1,1 @@
+"""changai flows: Prefect ingest flow, snapshot store, progress tables and the `changai` CLI."""

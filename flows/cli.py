@@ -1,0 +1,236 @@
+"""The `changai` command line: run, progress, validate, sources, score (Prefect imported only by `run`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _prepare_prefect_env() -> None:
+    # The embedded server can take >20 s to start on a loaded 2-core machine (spec notes).
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # no usage telemetry from a data tool; its writes also race the SQLite database at start-up
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _prepare_prefect_env()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.ingest import ingest
+
+    params = dict(
+        sources=args.source or None,
+        data_dir=str(args.data_dir),
+        reprocess=args.reprocess,
+        since=args.since,
+        until=args.until,
+        dry_run=args.dry_run,
+        inbox=str(args.inbox) if args.inbox else None,
+    )
+    # A one-shot run in this process needs no crash-detection heartbeat; it costs ~1 s per flow
+    # (prefect PR #19641). Served deployments keep Prefect's default.
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        state = ingest(**params, return_state=True)
+    summary = state.result(raise_on_failure=False) if state.is_completed() or state.is_failed() else None
+    if not isinstance(summary, dict):
+        print(f"changai run: the flow did not finish: {state.message or state.type}", file=sys.stderr)
+        return 2
+    print_summary(summary)
+    failed = [s for s in summary["sources"] if not s["ok"]]
+    for s in failed:
+        print(f"source {s['source']} failed: {s['reason']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def print_summary(summary: dict) -> None:
+    mode = " (dry run: nothing written)" if summary.get("dry_run") else ""
+    print(f"changai run {summary['snapshot_date']}{mode}")
+    for s in summary["sources"]:
+        status = "ok" if s["ok"] else f"FAILED: {s['reason']}"
+        print(
+            f"  source {s['source']}: {s['discovered']} documents, {s['new_or_changed']} new or changed, "
+            f"{s['unchanged']} unchanged — {status}"
+        )
+    print(
+        f"  reports read: {summary['reports_read']} "
+        f"(ok {summary['reports_ok']}, rejected {summary['reports_rejected']})"
+    )
+    print(
+        f"  indicators written: {summary['indicators_extracted']} "
+        f"(new {summary['indicators_added']}, retracted {summary['indicators_retracted']})"
+    )
+    print(f"  rows rejected by validation: {summary['rows_rejected']}")
+    for problem in summary.get("problems", [])[:20]:
+        print(f"  problem: {problem}")
+    if summary.get("snapshot_path"):
+        print(f"  snapshot: {summary['snapshot_path']}")
+    if summary.get("current"):
+        c = summary["current"]
+        print(
+            f"  current tables: {c['reports']} reports, {c['indicators']} indicator rows, "
+            f"{c['progress']} progress points"
+        )
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from flows.csvio import read_csv
+
+    path = Path(args.data_dir) / "progress.csv"
+    if not path.exists():
+        print(f"no progress table at {path}; run `changai run` first", file=sys.stderr)
+        return 1
+    df = read_csv(path)
+    if args.city:
+        name = args.city.rstrip("市")
+        df = df[df["city"].str.rstrip("市") == name]
+    if args.indicator:
+        df = df[df["indicator"] == args.indicator]
+    if args.since:
+        df = df[df["publish_date"] >= args.since.isoformat()]
+    if df.empty:
+        print("no matching series")
+        return 1
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="产改 progress", show_lines=False)
+    for col in (
+        "city",
+        "indicator",
+        "label",
+        "unit",
+        "period",
+        "publish_date",
+        "value",
+        "previous_value",
+        "change",
+        "change_pct",
+    ):
+        table.add_column(col, justify="right" if col in ("value", "previous_value", "change", "change_pct") else "left")
+    for row in df.itertuples():
+        table.add_row(
+            row.city,
+            row.indicator,
+            row.label,
+            row.unit,
+            row.period,
+            row.publish_date,
+            _fmt(row.value),
+            _fmt(row.previous_value),
+            _fmt(row.change),
+            row.change_pct,
+        )
+    import shutil
+
+    # piped output (a file, another program) gets a wide table instead of Rich's 80 columns
+    width = None if sys.stdout.isatty() else max(160, shutil.get_terminal_size((160, 24)).columns)
+    Console(width=width).print(table)
+    return 0
+
+
+def _fmt(value: str) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return value or ""
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from flows.csvio import read_csv
+    from validations.validate import split_valid
+
+    data_dir = Path(args.data_dir)
+    problems = 0
+    for table in ("reports", "indicators", "progress"):
+        path = data_dir / f"{table}.csv"
+        if not path.exists():
+            print(f"{table}.csv: missing")
+            problems += 1
+            continue
+        df = read_csv(path)
+        df = df.replace("", None)
+        _, rejected = split_valid(df, table, "validate")
+        problems += len(rejected)
+        print(f"{table}.csv: {len(df)} rows, {len(rejected)} invalid")
+        for r in rejected.head(20).itertuples():
+            print(f"  {r.row_id}: {r.checks} ({r.details[:160]})")
+    return 1 if problems else 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from flows.sources import load_sources
+
+    for s in load_sources(Path(args.data_dir)):
+        where = s.folder or ", ".join(s.list_pages)
+        print(f"{s.id:<20} {s.kind:<6} parser={s.parser:<12} {'enabled ' if s.enabled else 'disabled'} {where}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from flows.scoring import print_score
+
+    return print_score(Path(args.data_dir), Path(args.gold), args.show)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="changai", description="Track 产业工人队伍建设改革 indicators city by city.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the ingest flow once, now, and wait for it")
+    run.add_argument(
+        "--source", action="append", metavar="ID", help="source id to run (repeatable; default: all enabled)"
+    )
+    run.add_argument("--inbox", type=Path, help="read report files from this folder (the inbox source)")
+    run.add_argument("--data-dir", type=Path, default=Path("data"), help="data directory (default: data)")
+    run.add_argument("--reprocess", action="store_true", help="re-parse stored raw documents instead of fetching")
+    run.add_argument("--since", type=_date, help="only reports published on or after this date")
+    run.add_argument("--until", type=_date, help="only reports published on or before this date")
+    run.add_argument("--dry-run", action="store_true", help="parse and validate, write nothing")
+    run.set_defaults(func=cmd_run)
+
+    prog = sub.add_parser("progress", help="print a city's indicator series")
+    prog.add_argument("--city")
+    prog.add_argument("--indicator")
+    prog.add_argument("--since", type=_date)
+    prog.add_argument("--data-dir", type=Path, default=Path("data"))
+    prog.set_defaults(func=cmd_progress)
+
+    val = sub.add_parser("validate", help="re-validate the stored tables; non-zero exit on problems")
+    val.add_argument("--data-dir", type=Path, default=Path("data"))
+    val.set_defaults(func=cmd_validate)
+
+    src = sub.add_parser("sources", help="list configured sources")
+    src.add_argument("--data-dir", type=Path, default=Path("data"))
+    src.set_defaults(func=cmd_sources)
+
+    score = sub.add_parser("score", help="score a data dir against a gold folder (misses and false hits)")
+    score.add_argument("--data-dir", type=Path, required=True)
+    score.add_argument("--gold", type=Path, required=True)
+    score.add_argument("--show", type=int, default=10)
+    score.set_defaults(func=cmd_score)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The local source: lists report files in an inbox folder and stores their bytes in raw/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flows.rows import DocRef
+from flows.store import DataStore, sha256_hex
+
+INBOX_SUFFIXES = (".txt", ".md", ".html", ".htm")
+TZ = ZoneInfo("Asia/Shanghai")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def now_iso() -> str:
+    return datetime.now(TZ).isoformat(timespec="seconds")
+
+
+def list_inbox(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise FileNotFoundError(f"inbox folder not found: {folder}")
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in INBOX_SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )
+
+
+def collect_local(
+    source_id: str, parser: str, folder: Path, store: DataStore | None, city: str = ""
+) -> Iterator[DocRef]:
+    """One DocRef per inbox file. With a store, the bytes are kept in raw/ (content-addressed);
+    without one (dry run) nothing is written. A file that cannot be read yields a DocRef with `error`."""
+    for path in list_inbox(folder):
+        url = path.resolve().as_uri()
+        fetched_at = now_iso()
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                yield DocRef(source_id, url, parser, fetched_at, error=f"file too large ({size} bytes)", city=city)
+                continue
+            content = path.read_bytes()
+        except OSError as exc:  # vanished or unreadable: reported, the run goes on
+            yield DocRef(
+                source_id, url, parser, fetched_at, error=f"cannot read file: {exc.strerror or exc}", city=city
+            )
+            continue
+        if store is None:
+            yield DocRef(source_id, url, parser, fetched_at, sha256_hex(content), "", str(path), city=city)
+            continue
+        ref = store.put_raw(
+            source_id,
+            content,
+            path.suffix.lower(),
+            {"url": url, "fetched_at": fetched_at, "file_name": path.name, "size": len(content)},
+        )
+        yield DocRef(source_id, url, parser, fetched_at, ref.sha256, ref.rel_path, str(path), city=city)

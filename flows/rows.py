@@ -1,0 +1,114 @@
+"""Builds report and indicator table rows (dicts) from processed documents; ids are content hashes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from parsers.classify import taxonomy
+from parsers.model import Mention
+from parsers.report import ReportResult
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A document found by a source: where its bytes are and how it arrived."""
+
+    source: str
+    url: str
+    parser: str
+    fetched_at: str
+    sha256: str = ""
+    raw_path: str = ""  # relative to the data dir; "" in a dry run or when the bytes could not be read
+    local_path: str = ""  # the original file, for dry runs of local sources
+    declared_charset: str | None = None
+    error: str = ""  # why the document could not be read (it still gets a report row)
+    city: str = ""  # the source's configured city, if any
+
+
+def _short_hash(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def report_id_for(source: str, url: str) -> str:
+    """Stable across re-fetches: a changed page keeps its report id, its rows change."""
+    return _short_hash(source, url)
+
+
+def indicator_row_id(report_id: str, content_sha256: str, m: Mention) -> str:
+    return _short_hash(
+        report_id,
+        content_sha256,
+        m.char_start,
+        m.char_end,
+        m.value,
+        m.value_high,
+        m.unit,
+        m.qualifier,
+        m.indicator,
+        m.label,
+        m.period,
+    )
+
+
+def report_row(
+    ref: DocRef, result: ReportResult | None, n_indicators: int, status: str | None = None, reason: str | None = None
+) -> dict:
+    place = result.place if result else None
+    from parsers.extract import EXTRACTOR_VERSION
+
+    return {
+        "report_id": report_id_for(ref.source, ref.url),
+        "source": ref.source,
+        "url": ref.url,
+        "title": result.title if result else "",
+        "city": place.city if place else "",
+        "city_code": place.city_code if place else "",
+        "province": place.province if place else "",
+        "district": place.district if place else "",
+        "publish_date": result.publish_date if result else "",
+        "fetched_at": ref.fetched_at,
+        "content_sha256": ref.sha256,
+        "parser": ref.parser,
+        "n_indicators": n_indicators,
+        "raw_path": ref.raw_path,
+        "status": status or (result.status if result else "rejected"),
+        "reason": reason if reason is not None else (result.reason if result else ref.error),
+        "extractor_version": result.extractor_version if result else EXTRACTOR_VERSION,
+    }
+
+
+def indicator_rows(report: dict, result: ReportResult, snapshot_date: str) -> list[dict]:
+    tax = taxonomy()
+    rows = []
+    for m in result.mentions:
+        ind = tax.indicators.get(m.indicator)
+        rows.append(
+            {
+                "indicator_row_id": indicator_row_id(report["report_id"], report["content_sha256"], m),
+                "report_id": report["report_id"],
+                "source": report["source"],
+                "url": report["url"],
+                "city": report["city"],
+                "city_code": report["city_code"],
+                "province": report["province"],
+                "district": report["district"],
+                "publish_date": report["publish_date"],
+                "indicator": m.indicator,
+                "indicator_name": ind.name if ind else "",
+                "category": ind.category if ind else "",
+                "label": m.label,
+                "value": m.value,
+                "value_high": m.value_high,
+                "unit": m.unit,
+                "qualifier": m.qualifier,
+                "period": m.period,
+                "mention": m.mention,
+                "evidence": m.evidence,
+                "char_start": m.char_start,
+                "char_end": m.char_end,
+                "snapshot_date": snapshot_date,
+                "extractor_version": result.extractor_version,
+            }
+        )
+    return rows

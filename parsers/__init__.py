@@ -1,0 +1,1 @@
+"""changai parsers: decoding, normalisation, per-source page parsers and indicator extraction."""

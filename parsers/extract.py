@@ -1,0 +1,60 @@
+"""Indicator extraction: normalised report text -> Mention rows (figure, indicator, period, evidence)."""
+
+from __future__ import annotations
+
+from parsers.classify import classify, taxonomy
+from parsers.model import Mention
+from parsers.periods import PeriodContext, period_of
+from parsers.quantities import scan
+from parsers.segments import SpanIndex
+
+# Bump when extraction output can change for the same text: rows carry it, and the weekly
+# reprocess re-extracts stored documents whose rows were made by an older version.
+EXTRACTOR_VERSION = "2.0.0"
+MAX_FIGURES_PER_DOCUMENT = 5000
+
+
+def extract(text: str) -> list[Mention]:
+    """Every figure of a normalised report text, classified, with its evidence sentence."""
+    index = SpanIndex(text)
+    tax = taxonomy()
+    mentions: list[Mention] = []
+    previous_period: str | None = None
+    previous_sentence = -1
+    quantities = scan(text)[:MAX_FIGURES_PER_DOCUMENT]
+    for i, q in enumerate(quantities):
+        sentence = index.sentence_at(q.number_start)
+        clause = index.clause_at(q.number_start)
+        item = index.item_at(q.number_start)
+        prev_end = quantities[i - 1].end if i else 0
+        next_start = quantities[i + 1].start if i + 1 < len(quantities) else None
+        cls = classify(text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start)
+        if sentence.start != previous_sentence:
+            previous_period = None
+        period = period_of(
+            text,
+            PeriodContext(q.start, q.end, item, clause, sentence),
+            q.unit,
+            tax.indicators[cls.indicator].default_period,
+            previous_period,
+        )
+        previous_period, previous_sentence = period, sentence.start
+        evidence = text[sentence.start : sentence.end].strip()
+        if q.surface not in evidence:  # a sentence that wraps across lines: keep the figure's line
+            evidence = text[max(0, q.start - 60) : q.end + 60]
+        mentions.append(
+            Mention(
+                mention=q.surface,
+                value=q.value,
+                value_high=q.value_high,
+                unit=q.unit,
+                qualifier=q.qualifier,
+                indicator=cls.indicator,
+                label=cls.label,
+                period=period,
+                evidence=evidence,
+                char_start=q.start,
+                char_end=q.end,
+            )
+        )
+    return mentions

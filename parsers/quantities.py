@@ -1,0 +1,465 @@
+"""Finds quantities (number + scale + qualifier + counting unit) in normalised text.
+
+Reads the grammar from parsers/data/grammar.toml; returns Quantity records with offsets.
+This is where a figure is normalised: 18.3万人次 -> 183000 人次, 近億元 -> 1e8 元 approx.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from parsers.numerals import CN_NUMERAL_CHARS, SCALE_WORDS, is_scale_only, parse_arabic, parse_chinese
+
+GRAMMAR_PATH = Path(__file__).parent / "data" / "grammar.toml"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: float
+    value_high: float | None
+    unit: str
+    qualifier: str  # exact | approx | at_least | at_most | range
+    surface: str
+    number_start: int  # offset of the first numeral character (after a glued prefix qualifier)
+    prefix_qualifier: str | None = None  # qualifier stated before the number (shared along a list)
+    decrease: bool = False  # a decrease word stood before it (shared along a list)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    units: dict[str, str]
+    unit_re: re.Pattern[str]
+    not_before: dict[str, tuple[str, ...]]
+    scales: dict[str, int]
+    prefix_q: dict[str, str]
+    middle_q: dict[str, str]
+    suffix_q: dict[str, str]
+    decrease: tuple[str, ...]
+    range_seps: tuple[str, ...]
+    ordinal_prefixes: tuple[str, ...]
+    name_prefixes: tuple[str, ...]
+    determiners_before_one: tuple[str, ...]
+    negations_before_one: tuple[str, ...]
+    idioms_with_one: tuple[str, ...]
+    slogans: tuple[str, ...]
+    max_quoted: int
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def grammar() -> Grammar:
+    data = tomllib.loads(GRAMMAR_PATH.read_text(encoding="utf-8"))
+    units = data["units"]
+    q = data["qualifiers"]
+    ex = data["exclusions"]
+    return Grammar(
+        units=units,
+        unit_re=re.compile(_alternation(list(units))),
+        not_before={k: tuple(v) for k, v in data["not_before"].items()},
+        scales=data["scales"],
+        prefix_q=q["prefix"],
+        middle_q=q["middle"],
+        suffix_q=q["suffix"],
+        decrease=tuple(data["sign"]["decrease"]),
+        range_seps=tuple(sorted(data["ranges"]["separators"], key=len, reverse=True)),
+        ordinal_prefixes=tuple(ex["ordinal_prefixes"]),
+        name_prefixes=tuple(ex["name_prefixes"]),
+        determiners_before_one=tuple(ex["determiners_before_one"]),
+        negations_before_one=tuple(ex["negations_before_one"]),
+        idioms_with_one=tuple(ex["idioms_with_one"]),
+        slogans=tuple(ex["slogans"]),
+        max_quoted=int(ex["max_quoted_slogan_chars"]),
+    )
+
+
+# A number token: Arabic with optional thousands groups and decimals, or a run of Chinese
+# numeral characters. The look-behind keeps ids like content_202371 and v2.0 out.
+NUMBER_RE = re.compile(
+    r"(?<![0-9A-Za-z_.\-/+])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![0-9+])"
+    rf"|[{CN_NUMERAL_CHARS}]+"
+)
+HIGH_NUMBER_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
+# Whitespace allowed between a number and its unit: PDF text splits "62563\n人次", "267.4 万人".
+GAP_RE = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
+QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"', "〈": "〉"}
+
+
+@dataclass
+class _Number:
+    start: int
+    end: int  # after numeral, middle qualifier and scale
+    value: float
+    qualifier: str | None
+    has_scale: bool
+    is_chinese: bool
+    text: str
+    value_high: float | None = None  # 两三百: a range written as consecutive digits
+
+
+CONSECUTIVE_RE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百千万]?)$")
+_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _diverse(text: str, pos: int) -> bool:
+    """多元化, 多元主体: 多元 as an adjective, not "more than N yuan" (1万多元,)."""
+    nxt = text[pos + 2 : pos + 3]
+    return text.startswith("多元", pos) and bool(nxt) and "\u4e00" <= nxt <= "\u9fff"
+
+
+def _skip_gap(text: str, pos: int) -> int:
+    m = GAP_RE.match(text, pos)
+    return m.end() if m else pos
+
+
+def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
+    token = m.group(0)
+    start, pos = m.start(), m.end()
+    is_chinese = not token[0].isdigit()
+    qualifier = None
+    has_scale = False
+    value_high = None
+    if is_chinese:
+        value = parse_chinese(token)
+        if value is None:
+            # 两三百人, 三四十家, 七八个: two consecutive digits give a range
+            rng = CONSECUTIVE_RE.match(token)
+            if not rng or _DIGIT[rng.group(2)] != _DIGIT[rng.group(1)] + 1:
+                return None
+            scale = SCALE_WORDS.get(rng.group(3), 1) if rng.group(3) else 1
+            value, value_high = _DIGIT[rng.group(1)] * scale, _DIGIT[rng.group(2)] * scale
+        has_scale = any(ch in SCALE_WORDS for ch in token)
+        if text.startswith("几", pos) and token[-1] in "十百千万":
+            qualifier, pos = "at_least", pos + 1  # 十几家 reads like 十余家
+    else:
+        value = parse_arabic(token)
+    # PDF text splits numbers from what follows: "3.15\n亿元", "120\n余篇", "267.4 万人"
+    after_gap = _skip_gap(text, pos)
+    # middle qualifier, then scale, then middle qualifier again: 4700余万元, 63万余人, 2万多人
+    if after_gap < len(text) and text[after_gap] in g.middle_q and not _diverse(text, after_gap):
+        qualifier = g.middle_q[text[after_gap]]
+        pos = after_gap = after_gap + 1
+        after_gap = _skip_gap(text, pos)
+    if not is_chinese:
+        for scale_word in sorted(g.scales, key=len, reverse=True):
+            if text.startswith(scale_word, after_gap):
+                value *= g.scales[scale_word]
+                pos = after_gap + len(scale_word)
+                has_scale = True
+                # 1亿2000万元, 3万5千人: a smaller scaled part follows the first
+                tail = re.match(r"(\d+(?:\.\d+)?)(万|千|百)", text[pos : pos + 8])
+                if tail and g.scales[tail.group(2)] < g.scales[scale_word]:
+                    value += float(tail.group(1)) * g.scales[tail.group(2)]
+                    pos += tail.end()
+                break
+    elif after_gap < len(text) and text[after_gap] in "万亿" and qualifier:
+        # 二十余万人: the scale after a middle qualifier still applies
+        value *= g.scales[text[after_gap]]
+        pos = after_gap + 1
+    after_gap = _skip_gap(text, pos)
+    if qualifier is None and after_gap < len(text) and text[after_gap] in g.middle_q and text[after_gap] != "来":
+        if not _diverse(text, after_gap):
+            qualifier = g.middle_q[text[after_gap]]
+            pos = after_gap + 1
+    number = _Number(start, pos, float(value), qualifier, has_scale, is_chinese, token)
+    number.value_high = float(value_high) if value_high is not None else None
+    return number
+
+
+def _read_unit(text: str, pos: int, g: Grammar) -> tuple[str, int] | None:
+    gap = GAP_RE.match(text, pos)
+    upos = gap.end() if gap else pos
+    m = g.unit_re.match(text, upos)
+    if not m:
+        return None
+    surface = m.group(0)
+    after = text[m.end() : m.end() + 2]
+    for blocked in g.not_before.get(surface, ()):
+        if after.startswith(blocked):
+            return None
+    return g.units[surface], m.end()
+
+
+def _inside_short_quote(text: str, start: int, end: int, g: Grammar) -> bool:
+    """True when [start, end) lies inside a short quoted span or any 《title》."""
+    left = max(0, start - g.max_quoted)
+    for i in range(start - 1, left - 1, -1):
+        ch = text[i]
+        if ch in "。;\n":
+            return False
+        if ch in QUOTE_PAIRS:
+            close = QUOTE_PAIRS[ch]
+            j = text.find(close, end, end + 60 if ch == "《" else end + g.max_quoted)
+            if j == -1:
+                return False
+            if ch == "《":
+                return True
+            return (j - i - 1) <= g.max_quoted
+        if ch in QUOTE_PAIRS.values() and ch != '"':
+            return False
+    return False
+
+
+def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
+    start = num.start
+    before = text[max(0, start - 3) : start].rstrip(" ")
+    for p in g.ordinal_prefixes:
+        if before.endswith(p):
+            return True
+    if (
+        num.is_chinese
+        and before[-1:] in g.name_prefixes
+        and not before.endswith(("全省", "全市", "全县", "全区", "全国"))
+    ):
+        return True
+    if text[max(0, start - 1) : start] == "+" or text[unit_end : unit_end + 1] == "+":
+        return True
+    span = text[start:unit_end]
+    window = text[max(0, start - 4) : min(len(text), unit_end + 4)]
+    for slogan in g.slogans:
+        if slogan in window and text.find(slogan, max(0, start - 4)) <= start < text.find(
+            slogan, max(0, start - 4)
+        ) + len(slogan):
+            return True
+    if num.is_chinese and num.value == 1 and not num.has_scale:
+        for idiom in g.idioms_with_one:
+            if text.startswith(idiom, start):
+                return True
+        for det in g.determiners_before_one:
+            if before.endswith(det):
+                return True
+        for neg in g.negations_before_one:
+            if text[max(0, start - 6) : start].endswith(neg) or neg in text[max(0, start - 4) : start]:
+                return True
+    # 一人一档, 一企一策, 一件一件: distributive slogans
+    if num.is_chinese and num.value == 1 and not num.has_scale:
+        unit_text = text[num.end : unit_end]
+        if (
+            text[unit_end : unit_end + 1] == "一"
+            or text[max(0, start - len(unit_text) - 1) : start] == "一" + unit_text
+        ):
+            return True
+    # reduplication: 一场场, 一个个
+    if unit_end < len(text) and span and text[unit_end - 1] == text[unit_end : unit_end + 1] and num.is_chinese:
+        return True
+    return _inside_short_quote(text, start, unit_end, g)
+
+
+SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale word (技师以上215人 is exact)
+
+
+def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tuple[str | None, int]:
+    """Qualifier word right before the number (近20个, 超过10万人次, 约有)."""
+    for word in sorted(g.prefix_q, key=len, reverse=True):
+        if text.endswith(word, 0, start):
+            if word in SCALE_ONLY_PREFIXES and not scale_only:
+                continue
+            return g.prefix_q[word], start - len(word)
+    return None, start
+
+
+def _suffix_qualifier(text: str, end: int, g: Grammar) -> tuple[str | None, int]:
+    for word in sorted(g.suffix_q, key=len, reverse=True):
+        if text.startswith(word, end):
+            if word == "多" and text.startswith("多元", end):
+                continue
+            return g.suffix_q[word], end + len(word)
+    return None, end
+
+
+SIZE_THRESHOLD_RE = re.compile(r"(?:以上|以下)(?:的)?(?:企业|单位|规模|用人单位)")
+
+
+def _decreasing(text: str, start: int, g: Grammar) -> bool:
+    window = text[max(0, start - 8) : start].rstrip()
+    return any(window.endswith(w) or window.endswith(w + "了") for w in g.decrease)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All counted quantities in `text`, in reading order."""
+    g = grammar()
+    out: list[Quantity] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = NUMBER_RE.search(text, pos)
+        if not m:
+            break
+        pos = m.end()
+        num = _read_number(text, m, g)
+        if num is None:
+            continue
+        scale_only = num.is_chinese and is_scale_only(num.text)
+        prefix_q, prefix_start = _prefix_qualifier(text, num.start, g, scale_only)
+        if text[max(0, num.start - 1) : num.start] in ("几", "数") or (
+            scale_only and text[max(0, num.start - 1) : num.start] == "上" and num.text == "十"
+        ):
+            continue  # 几十个, 数万名: vague amounts are not figures
+        if scale_only and num.text != "十" and not (num.qualifier or prefix_q) and not text.startswith("元", num.end):
+            continue  # 千家万户, 千场活动: a bare scale word is not a count (千元 is)
+        percent_words = text.endswith("百分之", 0, num.start)
+        unit = ("%", num.end) if percent_words else _read_unit(text, num.end, g)
+        value_high = num.value_high
+        qualifier = "range" if value_high is not None else num.qualifier
+        end = unit[1] if unit else num.end
+        if unit is None:
+            rng = _read_range(text, num, g)
+            if rng is None:
+                continue
+            value_low, value_high, unit_name, end, _ = rng
+            if _excluded(text, num, end, g):
+                pos = end
+                continue
+            value = value_low
+            canonical = unit_name
+            qualifier = "range"
+        else:
+            canonical, end = unit
+            if canonical == "%" and text[num.end : end].strip() == "成":
+                if num.value >= 10 or num.has_scale:
+                    continue
+                value = num.value * 10
+                if end < len(text) and text[end] in "一二三四五六七八九" and text[end + 1 : end + 2] != "成":
+                    value += parse_chinese(text[end]) or 0  # 九成五 = 95%
+                    end += 1
+            else:
+                value = num.value
+            if _excluded(text, num, end, g):
+                pos = end
+                continue
+            suffix_q, _ = _suffix_qualifier(text, end, g)
+            if qualifier is None:
+                qualifier = suffix_q
+        if qualifier is None:
+            qualifier = prefix_q
+        if canonical == "人" and SIZE_THRESHOLD_RE.match(text, end):
+            pos = end
+            continue  # 职工25人以上企业: a size class, not a count
+        # 上万名 / 近億元: the prefix is part of the mention when the numeral is only a scale
+        mention_start = prefix_start if scale_only and prefix_q else num.start
+        if percent_words:
+            mention_start = num.start - 3
+        decrease = _decreasing(text, mention_start, g)
+        if decrease:
+            value = -value
+            if value_high is not None:
+                value_high = -value_high
+        value = round(value, 6)  # 1.1亿 is 110000000, not 110000000.00000001
+        value_high = round(value_high, 6) if value_high is not None else None
+        out.append(
+            Quantity(
+                start=mention_start,
+                end=end,
+                value=value,
+                value_high=value_high,
+                unit=canonical,
+                qualifier=qualifier or "exact",
+                surface=text[mention_start:end],
+                number_start=num.start,
+                prefix_qualifier=prefix_q,
+                decrease=decrease,
+            )
+        )
+        pos = end
+    return out
+
+
+def _read_range(text: str, low: _Number, g: Grammar) -> tuple[float, float, str, int, str | None] | None:
+    """1500—4000元, 3至5家, 1万至2万元: low number, separator, high number with unit."""
+    pos = low.end
+    # 1500元—4000元 is handled by the caller (unit after the low number); here the low has none
+    for sep in g.range_seps:
+        if text.startswith(sep, pos):
+            m = HIGH_NUMBER_RE.match(text, pos + len(sep))
+            if not m:
+                return None
+            high = _read_number(text, m, g)
+            if high is None:
+                return None
+            unit = _read_unit(text, high.end, g)
+            if unit is None:
+                return None
+            low_value = low.value
+            if not low.has_scale and high.has_scale and not high.is_chinese:
+                # 3-5万元: the scale of the high number applies to both
+                scale = high.value / float(high.text.replace(",", "")) if high.text[0].isdigit() else 1
+                low_value *= scale
+            if high.value <= low_value:
+                return None
+            return low_value, high.value, unit[0], unit[1], high.qualifier
+    return None
+
+
+def attach_unit_ranges(quantities: list[Quantity], text: str) -> list[Quantity]:
+    """Merge 1500元—4000元 (a unit on both ends) into one range quantity."""
+    g = grammar()
+    merged: list[Quantity] = []
+    i = 0
+    while i < len(quantities):
+        q = quantities[i]
+        if i + 1 < len(quantities):
+            nxt = quantities[i + 1]
+            between = text[q.end : nxt.start].strip()
+            if (
+                between in g.range_seps
+                and nxt.unit == q.unit
+                and nxt.value > q.value
+                and q.qualifier == "exact"
+                and nxt.qualifier in ("exact", "at_least")
+            ):
+                merged.append(
+                    replace(q, end=nxt.end, value_high=nxt.value, qualifier="range", surface=text[q.start : nxt.end])
+                )
+                i += 2
+                continue
+        merged.append(q)
+        i += 1
+    return merged
+
+
+LIST_GAP_RE = re.compile(r"^[^,;。:!?\n]{0,14}[、和及与][^,;。:!?\n]{0,6}$")
+
+
+def distribute_along_lists(quantities: list[Quantity], text: str) -> list[Quantity]:
+    """A prefix qualifier or a decrease stated once covers the rest of a 、-list.
+
+    每年约有7000余家企业、2万个车间班组 -> 2万个 is approx; 同比下降60%、71.4% -> both negative.
+    """
+    out: list[Quantity] = []
+    for q in quantities:
+        prev = out[-1] if out else None
+        if prev is not None and LIST_GAP_RE.match(text[prev.end : q.number_start]) and q.number_start == q.start:
+            if prev.decrease and not q.decrease and q.value > 0:
+                q = replace(
+                    q, value=-q.value, decrease=True, value_high=-q.value_high if q.value_high is not None else None
+                )
+            if prev.prefix_qualifier and q.prefix_qualifier is None and q.qualifier == "exact":
+                q = replace(q, qualifier=prev.prefix_qualifier, prefix_qualifier=prev.prefix_qualifier)
+        out.append(q)
+    return out
+
+
+def drop_anaphora(quantities: list[Quantity], text: str) -> list[Quantity]:
+    """兩批試點…兩批試點的推進: a small Chinese-numeral figure repeated with its noun refers back."""
+    out: list[Quantity] = []
+    for q in quantities:
+        if q.surface[:1] in "一二两三四五六七八九十" and q.value <= 10:
+            follow = text[q.end : q.end + 2]
+            if any(p.surface == q.surface and text[p.end : p.end + 2] == follow and q.start - p.end < 120 for p in out):
+                continue
+        out.append(q)
+    return out
+
+
+def scan(text: str) -> list[Quantity]:
+    """The entry point used by extraction: find, merge ranges, share list qualifiers."""
+    quantities = attach_unit_ranges(find_quantities(text), text)
+    return drop_anaphora(distribute_along_lists(quantities, text), text)

@@ -1,0 +1,76 @@
+"""One document end to end, without I/O: bytes -> parsed page -> place, date -> extracted figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from parsers.dates import find_publish_date, make_date
+from parsers.decode import DecodeError
+from parsers.extract import EXTRACTOR_VERSION, extract
+from parsers.model import Mention, ParsedPage, Place
+from parsers.places import resolve_report_place
+from parsers.registry import get_parser
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class ReportResult:
+    parser: str
+    status: str  # ok | no_indicators | rejected
+    reason: str = ""
+    title: str = ""
+    text: str = ""
+    publish_date: str = ""
+    date_source: str = ""
+    place: Place | None = None
+    encoding: str = ""
+    mentions: list[Mention] = field(default_factory=list)
+    extractor_version: str = EXTRACTOR_VERSION
+
+
+def complete_date(page: ParsedPage, url: str, latest: date) -> tuple[str, str]:
+    """The page's own date when plausible, else one found in the text or URL."""
+    if page.publish_date:
+        parts = page.publish_date.replace("/", "-").replace(".", "-").split("-")
+        if len(parts) >= 3 and (iso := make_date(parts[0], parts[1], parts[2][:2], latest)):
+            return iso, page.date_source or "page"
+    return find_publish_date(page.text, url, latest)
+
+
+def process_document(
+    content: bytes, url: str, parser_id: str, declared_charset: str | None = None, today: date | None = None
+) -> ReportResult:
+    """Never raises for bad input: a document that cannot be read comes back `rejected` with why."""
+    today = today or date.today()
+    if len(content) > MAX_DOCUMENT_BYTES:
+        return ReportResult(parser_id, "rejected", f"document too large ({len(content)} bytes > {MAX_DOCUMENT_BYTES})")
+    if not content.strip():
+        return ReportResult(parser_id, "rejected", "empty document")
+    try:
+        page = get_parser(parser_id)(content, url, declared_charset)
+    except DecodeError as exc:
+        return ReportResult(parser_id, "rejected", f"cannot decode: {exc}")
+    except RecursionError:
+        return ReportResult(parser_id, "rejected", "cannot parse: markup nested too deeply")
+    except Exception as exc:  # a parser bug must not stop the run; the reason is kept
+        return ReportResult(parser_id, "rejected", f"parser {parser_id} failed: {type(exc).__name__}: {exc}")
+    if not page.text.strip():
+        return ReportResult(parser_id, "rejected", "no text in document", title=page.title, encoding=page.encoding)
+    publish_date, date_source = complete_date(page, url, today)
+    place = resolve_report_place(page.title, page.text, page.place_hints)
+    mentions = extract(page.text)
+    status, reason = "ok", ""
+    if not mentions:
+        status, reason = "no_indicators", "no figures found in the text"
+    notes = []
+    if not publish_date:
+        notes.append("no publish date found in page, text or URL")
+    if place is None:
+        notes.append("no city recognised")
+    if notes:
+        reason = "; ".join([r for r in [reason, *notes] if r])
+    return ReportResult(
+        parser_id, status, reason, page.title, page.text, publish_date, date_source, place, page.encoding, mentions
+    )

@@ -1,0 +1,107 @@
+"""Sentence, clause and list-item spans of normalised text (offsets, no copies)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+SENTENCE_END = "。!?！？"
+CLAUSE_SEPARATORS = ",;:，；："
+ITEM_SEPARATORS = "、"
+# A line that ends without terminal punctuation and is long continues on the next line
+# (PDF text and e-paper columns wrap mid-sentence: "…市总工会筹集\n\n疫情防控专项资金500万元").
+SOFT_WRAP_MIN_CHARS = 40
+_BREAK_RE = re.compile(r"\n+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences end at 。!? and at line breaks, except where a long line wraps."""
+    spans: list[Span] = []
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in SENTENCE_END:
+            j = i + 1
+            while j < n and text[j] in '”’")】」』':
+                j += 1
+            spans.append(Span(start, j))
+            start = i = j
+            continue
+        if ch == "\n":
+            m = _BREAK_RE.match(text, i)
+            assert m is not None
+            line_start = text.rfind("\n", 0, i) + 1
+            line = text[line_start:i]
+            nxt = text[m.end() : m.end() + 1]
+            wraps = (
+                len(line) >= SOFT_WRAP_MIN_CHARS
+                and line[-1:] not in SENTENCE_END + ":;"
+                and bool(nxt)
+                and ("\u4e00" <= nxt <= "\u9fff" or nxt.isdigit())
+            )
+            if not wraps:
+                if text[start:i].strip():
+                    spans.append(Span(start, i))
+                start = m.end()
+            i = m.end()
+            continue
+        i += 1
+    if text[start:].strip():
+        spans.append(Span(start, n))
+    return spans
+
+
+def _split(text: str, span: Span, separators: str) -> list[Span]:
+    out: list[Span] = []
+    start = span.start
+    for i in range(span.start, span.end):
+        if text[i] in separators:
+            out.append(Span(start, i))
+            start = i + 1
+    out.append(Span(start, span.end))
+    return out
+
+
+class SpanIndex:
+    """Finds the sentence, clause and item around an offset in O(log n)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentences = sentence_spans(text)
+        self._starts = [s.start for s in self.sentences]
+        self._clauses: dict[int, list[Span]] = {}
+
+    def sentence_at(self, pos: int) -> Span:
+        i = bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return Span(0, 0)
+        s = self.sentences[i]
+        return s if pos < s.end or s.end == len(self.text) else Span(pos, pos)
+
+    def clauses(self, sentence: Span) -> list[Span]:
+        key = sentence.start
+        if key not in self._clauses:
+            self._clauses[key] = _split(self.text, sentence, CLAUSE_SEPARATORS + "\n")
+        return self._clauses[key]
+
+    def clause_at(self, pos: int) -> Span:
+        for c in self.clauses(self.sentence_at(pos)):
+            if c.start <= pos <= c.end:
+                return c
+        return Span(pos, pos)
+
+    def item_at(self, pos: int) -> Span:
+        clause = self.clause_at(pos)
+        for it in _split(self.text, clause, ITEM_SEPARATORS):
+            if it.start <= pos <= it.end:
+                return it
+        return clause

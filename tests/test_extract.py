@@ -1,0 +1,99 @@
+"""Indicator, period and label of figures in sentences written for these tests (not from the seeds)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.extract import extract
+from parsers.normalize import normalize_text
+
+# (sentence, mention, indicator, period)
+CASES = [
+    ("截至去年底,全市累计开展职业技能培训26.4万人次。", "26.4万人次", "training_person_times", "cumulative"),
+    ("今年以来,市总工会新建基层工会组织430家,发展会员2.1万人。", "430家", "new_union_orgs", "annual"),
+    ("今年以来,市总工会新建基层工会组织430家,发展会员2.1万人。", "2.1万人", "new_union_members", "annual"),
+    ("全区新增高技能人才1200人。", "1200人", "high_skilled_talents", "change"),
+    ("全市现有职工92万余人。", "92万余人", "workforce", "stock"),
+    ("全市技术工人总量达到41万人。", "41万人", "skilled_workers", "stock"),
+    ("五年来,工会为职工追回欠薪1.2亿元。", "1.2亿元", "wages_recovered", "cumulative"),
+    ("共调解劳动争议案件836件。", "836件", "disputes_mediated", "unknown"),
+    ("累计命名市级劳模工匠创新工作室87个。", "87个", "innovation_studios", "cumulative"),
+    ("职工提出合理化建议3200条,取得国家专利215项。", "215项", "innovation_results", "unknown"),
+    ("每年举办职业技能竞赛项目30个。", "30个", "skill_competitions", "annual"),
+    ("全年共有12万人次职工参加各类劳动和技能竞赛。", "12万人次", "competition_participants", "annual"),
+    ("建成省级高技能人才公共实训基地5个。", "5个", "training_bases", "unknown"),
+    ("遴选第三方技能评价机构18家。", "18家", "skill_eval_institutions", "unknown"),
+    ("本届市人大代表中产业工人占比为6.3%,比上届增加21名。", "6.3%", "representation_share", "stock"),
+    ("本届市人大代表中产业工人占比为6.3%,比上届增加21名。", "21名", "representation_change", "change"),
+    ("全市工资集体协商覆盖率达92%。", "92%", "collective_bargaining_rate", "stock"),
+    ("向困难职工发放帮扶救助资金2300万元。", "2300万元", "relief_funds", "unknown"),
+    ("新建户外劳动者服务驿站120个。", "120个", "service_sites", "change"),
+    ("组建职工志愿服务队伍,注册职工志愿者1.5万人。", "1.5万人", "volunteers", "unknown"),
+    ("今年全市生产安全事故起数同比下降18.5%。", "18.5%", "safety_change", "annual"),
+    ("全市共有4.3万名职工参加医疗互助保障。", "4.3万名", "mutual_aid_members", "stock"),
+    ("发放职工技能提升补贴1860万元。", "1860万元", "training_funds", "unknown"),
+    ("对取得高级工证书的职工每人补贴2000元。", "2000元", "training_subsidy_per_person", "unknown"),
+    ("累计培育各级工匠620名,其中首席技师45名。", "45名", "craftsmen", "cumulative"),
+    ("评选全国劳动模范3人、省劳动模范28人。", "28人", "model_workers", "unknown"),
+    ("获得全国五一劳动奖章11人。", "11人", "labor_medals", "unknown"),
+    ("出台产改配套政策文件25个。", "25个", "policy_measures", "unknown"),
+    ("确定市级产改试点企业40家。", "40家", "pilot_units", "unknown"),
+    ("在主流媒体刊发产改宣传报道86篇。", "86篇", "media_reports", "unknown"),
+    ("开展劳模工匠宣讲活动240场。", "240场", "culture_events", "unknown"),
+    ("新发展产业工人党员512名。", "512名", "new_party_members", "change"),
+    ("在非公企业新建党组织76个。", "76个", "party_orgs", "change"),
+    ("为1.2万名农民工提供法律服务3.4万人次。", "3.4万人次", "legal_services", "unknown"),
+    ("一线职工占职代会代表比例达65%。", "65%", "frontline_share", "stock"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "mention", "indicator", "period"), CASES)
+def test_indicator_and_period(sentence: str, mention: str, indicator: str, period: str) -> None:
+    found = {m.mention: m for m in extract(normalize_text(sentence))}
+    assert mention in found, f"{mention} not extracted from {sentence}: {list(found)}"
+    assert (found[mention].indicator, found[mention].period) == (indicator, period)
+
+
+def test_every_core_indicator_is_exercised() -> None:
+    from parsers.classify import taxonomy
+
+    covered = {c[2] for c in CASES}
+    missing = (
+        set(taxonomy().indicators)
+        - covered
+        - {
+            "other",
+            "joint_meeting_departments",
+            "enterprises_covered",
+            "skill_upgrades",
+            "workers_helped",
+            "trained_people",
+        }
+    )
+    assert not missing
+
+
+def test_labels_keep_distinct_figures_distinct() -> None:
+    text = "2019年以来,全市涌现出全国劳模6人、省劳模52人和市劳模200人。"
+    labels = [m.label for m in extract(text)]
+    assert labels == ["全国劳模", "省劳模", "市劳模"]
+
+
+def test_evidence_is_the_sentence_and_offsets_point_into_text() -> None:
+    text = normalize_text("第一句没有数字。累計完成培訓18.3萬人次,發(fā)放資金3.15億元。第三句。")
+    ms = extract(text)
+    assert [m.mention for m in ms] == ["18.3万人次", "3.15亿元"]
+    for m in ms:
+        assert text[m.char_start : m.char_end] == m.mention
+        assert m.evidence == "累计完成培训18.3万人次,发放资金3.15亿元。"
+
+
+def test_lists_share_the_qualifier_and_the_verb() -> None:
+    ms = extract("每年约有7000余家企业、2万个车间班组、60万人次参与各类竞赛。")
+    assert [(m.qualifier, m.period) for m in ms] == [("at_least", "annual"), ("approx", "annual"), ("approx", "annual")]
+    assert ms[2].indicator == "competition_participants"
+
+
+def test_decrease_is_negative_for_each_item() -> None:
+    ms = extract("全区今年生产安全事故起数和死亡人数同比下降45%、30.5%。")
+    assert [m.value for m in ms] == [-45.0, -30.5]

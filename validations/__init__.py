@@ -1,0 +1,1 @@
+"""changai validations: pandera schemas, row quarantine and datapackage.json generation."""
