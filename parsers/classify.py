@@ -39,6 +39,7 @@ class Indicator:
     category: str
     units: frozenset[str]
     requires: re.Pattern[str] | None
+    requires_before: re.Pattern[str] | None
     blockers: tuple[str, ...]
     default_period: str
     labels: dict[str, str] = field(default_factory=dict)
@@ -68,6 +69,7 @@ def taxonomy() -> Taxonomy:
             category=entry["category"],
             units=frozenset(entry.get("units", [])),
             requires=re.compile(entry["requires"]) if entry.get("requires") else None,
+            requires_before=re.compile(entry["requires_before"]) if entry.get("requires_before") else None,
             blockers=tuple(entry.get("blockers", [])),
             default_period=entry.get("default_period", ""),
             labels=entry.get("label", {}),
@@ -94,8 +96,105 @@ class Classification:
     keyword: str
 
 
-def _hits(keyword: Keyword, text: str) -> list[re.Match[str]]:
-    return list(keyword.pattern.finditer(text))
+# The counted noun after a figure (104个订单班, 4200多名农民工…) ends at a particle, a
+# punctuation mark or a verb; only keywords inside it describe what is counted.
+NP_STOP_RE = re.compile(
+    r"[的,;。、:()“”《》]|实现|参与|参加|获得|获评|取得|通过|进行|开展|加入|入会|组成|参赛|提供|成为|列入|入选|展示|亮相"
+    r"|成功|现场|完成|达到|被|享受|受益|签订|覆盖|分别|均|共|累计|协调|解决|摘|走进|在|为|于|中"
+)
+MAX_NP_CHARS = 16
+# 鹏鼎学院等近20个产业学院: what comes before 等 are examples, not the counted thing.
+EXAMPLES_END_RE = re.compile(r"^.*等(?:等)?")
+SUBTOTAL_RE = re.compile(r"^(?:其中|含)")
+
+
+@dataclass(frozen=True)
+class Context:
+    """The text around one figure, cut to what can describe it."""
+
+    left: str  # the figure's list item before it, after any 'X等' examples and the previous figure
+    right: str  # the item after it, up to the next figure
+    noun_after: str  # the counted noun right after the unit (may be empty)
+    clause: str
+    clause_offset_of_end: int  # where the figure ends, relative to the clause start
+    sentence: str
+
+    @property
+    def has_own_noun(self) -> bool:
+        return len(self.noun_after) >= 2 or len(re.sub(r"[^\u4e00-\u9fff]", "", self.left)) >= 2
+
+
+def context_of(
+    text: str, start: int, end: int, item: Span, clause: Span, sentence: Span, prev_end: int, next_start: int | None
+) -> Context:
+    left = text[max(item.start, prev_end) : start]
+    if prev_end > item.start:
+        left = CONJUNCTION_RE.split(left)[-1]  # 10项创新成果和1个…: before 和 is the previous figure's noun
+    left = EXAMPLES_END_RE.sub("", left)
+    item_end = min(item.end, next_start) if next_start is not None else item.end
+    right = text[end:item_end]
+    if next_start is not None and next_start <= item.end:
+        # 省劳模52人和市劳模200人: after a conjunction starts the next figure's own noun
+        right = CONJUNCTION_RE.split(right, maxsplit=1)[0]
+    # 40个项目的技能大赛, 价值10.5万元的关爱服务礼包: the noun may follow a 的
+    parts = NP_STOP_RE.split(right, maxsplit=2)
+    noun_after = parts[0]
+    if right.startswith("的", len(noun_after)) and len(parts) > 1:
+        noun_after = (noun_after + "的" + parts[1]) if noun_after else parts[1]
+    noun_after = noun_after[:MAX_NP_CHARS]
+    if noun_after[:1] in ("以", "左", "上", "余", "多"):
+        noun_after = ""  # 60%以上, 1万人左右: a qualifier, not a noun
+    return Context(
+        left=left,
+        right=right,
+        noun_after=noun_after,
+        clause=text[clause.start : clause.end],
+        clause_offset_of_end=end - clause.start,
+        sentence=text[sentence.start : sentence.end],
+    )
+
+
+def _score_keyword(kw: Keyword, ctx: Context, sc: dict) -> tuple[float, str, int]:
+    """(score, matched text, position of the match in ctx.left or -1) for one keyword."""
+    if kw.kind == "before":
+        m = kw.pattern.search(ctx.left)
+        return (kw.weight, m.group(0), -1) if m else (0.0, "", -1)
+    best = (0.0, "", -1)
+    if kw.kind == "predicate":
+        # a predicate after the figure applies to what it counts: 4200多名农民工…实现学历提升
+        for m in kw.pattern.finditer(ctx.right):
+            s = kw.weight + 0.6 * (1 - min(m.start(), 20) / 20)
+            if s > best[0]:
+                best = (s, m.group(0), -1)
+    else:
+        for m in kw.pattern.finditer(ctx.noun_after):
+            s = kw.weight * sc["item_factor"] + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
+            if s > best[0]:
+                best = (s, m.group(0), -1)
+    for m in kw.pattern.finditer(ctx.left):
+        distance = len(ctx.left) - m.end()
+        if ctx.noun_after and kw.kind == "noun" and distance > 2:
+            continue  # 技工院校教师8个职称系列: the noun after the figure is what is counted
+        s = kw.weight * sc["item_factor"] + 0.5 * (1 - min(distance, 20) / 20) + 0.02 * len(m.group(0))
+        if s > best[0]:
+            best = (s, m.group(0), m.start())
+    if best[0] or (ctx.has_own_noun and kw.kind == "noun"):
+        return best
+    # no word of its own in the item: the clause (a verb after the list), then the sentence
+    factor = sc["predicate_clause_factor"] if kw.kind == "predicate" else sc["clause_factor"]
+    for m in kw.pattern.finditer(ctx.clause):
+        if kw.kind == "predicate" and m.start() < ctx.clause_offset_of_end:
+            continue  # a predicate follows the list it applies to
+        s = kw.weight * factor + 0.02 * len(m.group(0))
+        if s > best[0]:
+            best = (s, m.group(0), -1)
+    if best[0]:
+        return best
+    m = kw.pattern.search(ctx.sentence)
+    if m:
+        factor = sc["predicate_sentence_factor"] if kw.kind == "predicate" else sc["sentence_factor"]
+        return (kw.weight * factor + 0.02 * len(m.group(0)), m.group(0), -1)
+    return best
 
 
 def classify(
@@ -108,22 +207,18 @@ def classify(
     sentence: Span,
     prev_end: int = 0,
     next_start: int | None = None,
+    previous: Classification | None = None,
 ) -> Classification:
     """Score every indicator whose units allow `unit` by its keywords around the figure.
 
-    The figure's own list item counts most (the noun right after it, 104个订单班, or right
-    before it, 创设党组织104个); predicates bind the whole clause (…参与各类竞赛); nouns
-    elsewhere in the sentence count a little.
+    The figure's own list item counts most: the counted noun right after it (104个订单班) or the
+    words right before it (创设党组织104个); predicates after it (…实现学历提升, …参与各类竞赛)
+    outrank nouns; the clause and the sentence count only when the item has no noun of its own.
     """
     tax = taxonomy()
     sc = tax.scoring
-    # a neighbouring figure's own noun is not ours: 省劳模52人和市劳模200人
-    left = text[max(item.start, prev_end) : start]
-    right = text[end : min(item.end, next_start if next_start is not None else item.end)]
-    right = CONJUNCTION_RE.split(right, maxsplit=1)[0]
-    clause_text = text[clause.start : clause.end]
-    sentence_text = text[sentence.start : sentence.end]
-    item_text = left + right
+    ctx = context_of(text, start, end, item, clause, sentence, prev_end, next_start)
+    item_text = ctx.left + ctx.right
     best: Classification | None = None
     for kw in tax.keywords:
         ind = tax.indicators[kw.indicator]
@@ -131,49 +226,25 @@ def classify(
             continue
         if ind.blockers and any(b in item_text for b in ind.blockers):
             continue
-        if ind.requires is not None and not ind.requires.search(sentence_text):
+        if ind.requires is not None and not ind.requires.search(ctx.sentence):
             continue
-        score = 0.0
-        matched = ""
-        match_end_in_left = -1
-        if kw.kind == "before":
-            m = kw.pattern.search(left)
-            if m:
-                score, matched = kw.weight, m.group(0)
-        else:
-            for m in kw.pattern.finditer(left):
-                proximity = 0.5 * (1 - min(len(left) - m.end(), 20) / 20)
-                s = kw.weight * sc["item_factor"] + proximity + 0.02 * len(m.group(0))
-                if s > score:
-                    score, matched, match_end_in_left = s, m.group(0), m.start()
-            for m in kw.pattern.finditer(right):
-                proximity = 0.6 * (1 - min(m.start(), 20) / 20)
-                s = kw.weight * sc["item_factor"] + proximity + 0.02 * len(m.group(0))
-                if s > score:
-                    score, matched, match_end_in_left = s, m.group(0), -1
-            if score == 0.0:
-                factor = 0.9 if kw.kind == "predicate" else sc["clause_factor"]
-                for m in kw.pattern.finditer(clause_text):
-                    if kw.kind == "predicate" and clause.start + m.start() < end:
-                        continue  # a predicate follows the list it applies to
-                    s = kw.weight * factor + 0.02 * len(m.group(0))
-                    if s > score:
-                        score, matched = s, m.group(0)
-            if score == 0.0:
-                factor = 0.3 if kw.kind == "predicate" else sc["sentence_factor"]
-                m = kw.pattern.search(sentence_text)
-                if m:
-                    score, matched = kw.weight * factor + 0.02 * len(m.group(0)), m.group(0)
+        if ind.requires_before is not None and not ind.requires_before.search(ctx.left):
+            continue
+        score, matched, left_pos = _score_keyword(kw, ctx, sc)
         if score and (best is None or score > best.score):
             label = ind.labels.get(matched, matched)
-            if match_end_in_left >= 0:
-                scope = tax.scope_re.search(left[:match_end_in_left])
+            if left_pos >= 0:
+                scope = tax.scope_re.search(ctx.left[:left_pos])
                 # 全市技术工人 is the city's total, not a 市级 category
-                if scope and not left[: scope.start()].endswith("全") and not label.startswith(scope.group(1)):
+                if scope and not ctx.left[: scope.start()].endswith("全") and not label.startswith(scope.group(1)):
                     label = scope.group(1) + label
             best = Classification(kw.indicator, label, score, matched)
+    if (best is None or best.score < sc["threshold"]) and previous is not None and SUBTOTAL_RE.match(ctx.left):
+        # 其中农民工3000人次: a sub-total counts what its total counts
+        if previous.indicator != OTHER and unit in tax.units_of(previous.indicator):
+            return Classification(previous.indicator, other_label(ctx.left, ctx.right) or previous.label, 0.0, "")
     if best is None or best.score < sc["threshold"]:
-        return Classification(OTHER, other_label(left, right), best.score if best else 0.0, "")
+        return Classification(OTHER, other_label(ctx.left, ctx.noun_after), best.score if best else 0.0, "")
     return best
 
 

@@ -20,6 +20,7 @@ def extract(text: str) -> list[Mention]:
     tax = taxonomy()
     mentions: list[Mention] = []
     previous_period: str | None = None
+    previous_class = None
     previous_sentence = -1
     quantities = scan(text)[:MAX_FIGURES_PER_DOCUMENT]
     for i, q in enumerate(quantities):
@@ -28,9 +29,10 @@ def extract(text: str) -> list[Mention]:
         item = index.item_at(q.number_start)
         prev_end = quantities[i - 1].end if i else 0
         next_start = quantities[i + 1].start if i + 1 < len(quantities) else None
-        cls = classify(text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start)
         if sentence.start != previous_sentence:
-            previous_period = None
+            previous_period = previous_class = None
+        cls = classify(text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start, previous_class)
+        previous_class = cls
         period = period_of(
             text,
             PeriodContext(q.start, q.end, item, clause, sentence),

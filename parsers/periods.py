@@ -13,7 +13,7 @@ from parsers.segments import Span
 PERIODS_PATH = Path(__file__).parent / "data" / "periods.toml"
 PERIODS = ("cumulative", "annual", "change", "stock", "unknown")
 # A clause with a verb of its own does not inherit the previous figure's period.
-SHORT_ITEM_CHARS = 6
+SHORT_ITEM_CHARS = 4
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class PeriodMarkers:
     change_after: re.Pattern[str]
     stock_attached: re.Pattern[str]
     stock_sentence: re.Pattern[str]
+    stock_after: re.Pattern[str]
+    stock_da_units: frozenset[str]
     unknown_percent: re.Pattern[str]
 
 
@@ -47,6 +49,8 @@ def markers() -> PeriodMarkers:
         change_after=re.compile("(?:" + "|".join(map(re.escape, d["change_after"])) + ")(?=[,;。、]|$)"),
         stock_attached=_alt(d["stock_attached"]),
         stock_sentence=_alt(d["stock_sentence"]),
+        stock_after=_alt(d["stock_after"]),
+        stock_da_units=frozenset(d["stock_da_units"]),
         unknown_percent=_alt(d["unknown_percent"]),
     )
 
@@ -76,6 +80,7 @@ def period_of(text: str, ctx: PeriodContext, unit: str, default_period: str, pre
     item_left = text[ctx.item.start : ctx.start]
     item_right = text[ctx.end : ctx.item.end]
     sentence_left = text[ctx.sentence.start : ctx.start]
+    clause_right = text[ctx.end : ctx.clause.end]
     if mk.cumulative_attached.search(clause_left):
         return "cumulative"
     if unit == "%" and mk.unknown_percent.search(clause_left):
@@ -85,14 +90,23 @@ def period_of(text: str, ctx: PeriodContext, unit: str, default_period: str, pre
     annual_at = max(_last_match_end(mk.annual_sentence, sentence_left), _last_match_end(mk.year_topic, sentence_left))
     if annual_at >= 0:
         return "annual"
-    if mk.change_attached.search(item_left) or mk.change_after.search(item_right):
+    if mk.change_attached.search(item_left) or mk.change_after.search(clause_right):
         return "change"
     if mk.change_attached.search(clause_left) and not item_left.strip():
         return "change"
-    if mk.stock_attached.search(clause_left) or default_period == "stock":
+    if mk.stock_attached.search(clause_left) or default_period == "stock" or mk.stock_after.search(clause_right):
+        return "stock"
+    if unit in mk.stock_da_units and re.search(r"达(?:到)?\s*(?:近|约|超过|逾)?$", clause_left):
         return "stock"
     if default_period:
         return default_period
+    if (
+        previous not in (None, "unknown")
+        and unit != "%"
+        and len(clause_left.strip()) <= SHORT_ITEM_CHARS
+        and clause_left == item_left
+    ):
+        return previous  # 新增高技能人才2097人,技师以上215人: a verbless clause continues the last one
     cumulative_at = _last_match_end(mk.cumulative_sentence, sentence_left)
     stock_at = _last_match_end(mk.stock_sentence, sentence_left)
     if cumulative_at >= 0 or stock_at >= 0:
