@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from parsers.segments import Span
@@ -51,6 +52,9 @@ class Taxonomy:
     keywords: tuple[Keyword, ...]
     scoring: dict
     scope_re: re.Pattern[str]
+    literal_scan: re.Pattern[str]  # finds, at every position, the longest literal keyword starting there
+    literal_closure: dict[str, tuple[int, ...]]  # hit text -> every keyword that is a substring of it
+    regex_keyword_ids: tuple[int, ...]  # keywords that are patterns, always scored
 
     def units_of(self, indicator: str) -> frozenset[str]:
         return self.indicators[indicator].units
@@ -85,7 +89,37 @@ def taxonomy() -> Taxonomy:
             keywords.append(Keyword(ind.id, re.compile(re.escape(word) + "$"), scoring["strong"], "before"))
     scope_words = sorted(scoring["scope_words"], key=len, reverse=True)
     scope_re = re.compile("(" + "|".join(map(re.escape, scope_words)) + ")$")
-    return Taxonomy(indicators, tuple(keywords), scoring, scope_re)
+    literal_ids: dict[str, list[int]] = {}
+    regex_ids: list[int] = []
+    for i, kw in enumerate(keywords):
+        source = kw.pattern.pattern
+        if kw.kind != "before" and re.escape(source) == source:
+            literal_ids.setdefault(source, []).append(i)
+        else:
+            regex_ids.append(i)
+    words = sorted(literal_ids, key=len, reverse=True)
+    closure = {w: tuple(i for other in words if other in w for i in literal_ids[other]) for w in words}
+    literal_scan = re.compile("(?=(" + "|".join(map(re.escape, words)) + "))")
+    return Taxonomy(indicators, tuple(keywords), scoring, scope_re, literal_scan, closure, tuple(regex_ids))
+
+
+class KeywordHits:
+    """Where literal keywords occur in one text, so a figure scores only keywords of its sentence."""
+
+    def __init__(self, text: str) -> None:
+        tax = taxonomy()
+        self._tax = tax
+        self._hits = [(m.start(), m.group(1)) for m in tax.literal_scan.finditer(text)]
+        self._starts = [h[0] for h in self._hits]
+
+    def candidates(self, start: int, end: int) -> list[int]:
+        """Keyword ids that can match inside text[start:end] (a superset; regex keywords included)."""
+        lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        ids: set[int] = set(self._tax.regex_keyword_ids)
+        for pos, word in self._hits[lo:hi]:
+            if pos + len(word) <= end:
+                ids.update(self._tax.literal_closure[word])
+        return sorted(ids)
 
 
 @dataclass(frozen=True)
@@ -108,7 +142,7 @@ EXAMPLES_END_RE = re.compile(r"^.*等(?:等)?")
 SUBTOTAL_RE = re.compile(r"^(?:其中|含)")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
     """The text around one figure, cut to what can describe it."""
 
@@ -119,7 +153,7 @@ class Context:
     clause_offset_of_end: int  # where the figure ends, relative to the clause start
     sentence: str
 
-    @property
+    @cached_property
     def has_own_noun(self) -> bool:
         return len(self.noun_after) >= 2 or len(re.sub(r"[^\u4e00-\u9fff]", "", self.left)) >= 2
 
@@ -208,6 +242,7 @@ def classify(
     prev_end: int = 0,
     next_start: int | None = None,
     previous: Classification | None = None,
+    candidates: list[int] | None = None,
 ) -> Classification:
     """Score every indicator whose units allow `unit` by its keywords around the figure.
 
@@ -220,7 +255,9 @@ def classify(
     ctx = context_of(text, start, end, item, clause, sentence, prev_end, next_start)
     item_text = ctx.left + ctx.right
     best: Classification | None = None
-    for kw in tax.keywords:
+    keyword_ids = candidates if candidates is not None else range(len(tax.keywords))
+    for kw_id in keyword_ids:
+        kw = tax.keywords[kw_id]
         ind = tax.indicators[kw.indicator]
         if unit not in ind.units:
             continue

@@ -31,6 +31,8 @@ URL_PATTERNS = (
     re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/"),
     re.compile(r"[_/-]((?:19|20)\d\d)(\d\d)(\d\d)(?:[_./-]|\d{2,})"),
 )
+SIGNATURE_END_RE = re.compile(r"(?:\d{1,2}日|[一二三四五六七八九十]日|\d{4}-\d{1,2}-\d{1,2})\)?$")
+HEADER_WORDS_RE = re.compile(r"来源|作者|编辑|记者|通讯员|发布|浏览|字号|阅读|点击|稿源|【")
 URL_MONTH_RE = re.compile(r"/((?:19|20)\d\d)-?(\d\d)/")
 
 
@@ -116,6 +118,19 @@ def find_publish_date(text: str, url: str = "", latest: date | None = None) -> t
         return iso, "text:month-day"
     # a dated signature line at the end of a document (…总工会 2022年12月13日)
     for line in reversed(tail_lines):
-        if len(line) <= 40 and (iso := first_date(line, latest)):
+        stripped = line.strip()
+        if len(stripped) <= 40 and SIGNATURE_END_RE.search(stripped) and (iso := first_date(stripped, latest)):
             return iso, "text:signature"
+    # a short header line that carries a date among other furniture (来源:XX日报 2023-04-12)
+    for line in head_lines[:6]:
+        if len(line) <= 80 and HEADER_WORDS_RE.search(line) and (iso := first_date(line, latest)):
+            return iso, "text:header"
+    # last resort, marked as a guess: the latest full date the text mentions (news is
+    # published on or just after the events it reports)
+    dates = [
+        d for d in (make_date(m.group(1), m.group(2), m.group(3), latest) for m in NUMERIC_DATE_RE.finditer(text)) if d
+    ]
+    dates += [d for d in (_cn_date(m) for m in CN_DATE_RE.finditer(text)) if d]
+    if dates:
+        return max(dates), "text:latest-mentioned"
     return "", ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.classify import classify, taxonomy
+from parsers.classify import KeywordHits, classify, taxonomy
 from parsers.model import Mention
 from parsers.periods import PeriodContext, period_of
 from parsers.quantities import scan
@@ -17,11 +17,13 @@ MAX_FIGURES_PER_DOCUMENT = 5000
 def extract(text: str) -> list[Mention]:
     """Every figure of a normalised report text, classified, with its evidence sentence."""
     index = SpanIndex(text)
+    hits = KeywordHits(text)
     tax = taxonomy()
     mentions: list[Mention] = []
     previous_period: str | None = None
     previous_class = None
     previous_sentence = -1
+    candidates: list[int] | None = None
     quantities = scan(text)[:MAX_FIGURES_PER_DOCUMENT]
     for i, q in enumerate(quantities):
         sentence = index.sentence_at(q.number_start)
@@ -31,7 +33,11 @@ def extract(text: str) -> list[Mention]:
         next_start = quantities[i + 1].start if i + 1 < len(quantities) else None
         if sentence.start != previous_sentence:
             previous_period = previous_class = None
-        cls = classify(text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start, previous_class)
+        if sentence.start != previous_sentence or candidates is None:
+            candidates = hits.candidates(sentence.start, sentence.end)
+        cls = classify(
+            text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start, previous_class, candidates
+        )
         previous_class = cls
         period = period_of(
             text,

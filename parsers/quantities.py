@@ -48,11 +48,17 @@ class Grammar:
     negations_before_one: tuple[str, ...]
     idioms_with_one: tuple[str, ...]
     slogans: tuple[str, ...]
+    furniture_before: tuple[str, ...]
     max_quoted: int
 
 
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _longest_first(mapping: dict) -> dict:
+    """Same mapping, keys ordered longest first: the scanner tries 超过 before 超."""
+    return {k: mapping[k] for k in sorted(mapping, key=len, reverse=True)}
 
 
 @cache
@@ -65,10 +71,10 @@ def grammar() -> Grammar:
         units=units,
         unit_re=re.compile(_alternation(list(units))),
         not_before={k: tuple(v) for k, v in data["not_before"].items()},
-        scales=data["scales"],
-        prefix_q=q["prefix"],
+        scales=_longest_first(data["scales"]),
+        prefix_q=_longest_first(q["prefix"]),
         middle_q=q["middle"],
-        suffix_q=q["suffix"],
+        suffix_q=_longest_first(q["suffix"]),
         decrease=tuple(data["sign"]["decrease"]),
         range_seps=tuple(sorted(data["ranges"]["separators"], key=len, reverse=True)),
         ordinal_prefixes=tuple(ex["ordinal_prefixes"]),
@@ -77,6 +83,7 @@ def grammar() -> Grammar:
         negations_before_one=tuple(ex["negations_before_one"]),
         idioms_with_one=tuple(ex["idioms_with_one"]),
         slogans=tuple(ex["slogans"]),
+        furniture_before=tuple(ex["furniture_before"]),
         max_quoted=int(ex["max_quoted_slogan_chars"]),
     )
 
@@ -149,7 +156,7 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
         pos = after_gap = after_gap + 1
         after_gap = _skip_gap(text, pos)
     if not is_chinese:
-        for scale_word in sorted(g.scales, key=len, reverse=True):
+        for scale_word in g.scales:
             if text.startswith(scale_word, after_gap):
                 value *= g.scales[scale_word]
                 pos = after_gap + len(scale_word)
@@ -220,6 +227,9 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
         and not before.endswith(("全省", "全市", "全县", "全区", "全国"))
     ):
         return True
+    head = text[max(0, start - 8) : start].rstrip(" :")
+    if any(head.endswith(w) for w in g.furniture_before) and ":" in text[max(0, start - 3) : start]:
+        return True
     if text[max(0, start - 1) : start] == "+" or text[unit_end : unit_end + 1] == "+":
         return True
     span = text[start:unit_end]
@@ -258,7 +268,7 @@ SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale
 
 def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tuple[str | None, int]:
     """Qualifier word right before the number (近20个, 超过10万人次, 约有)."""
-    for word in sorted(g.prefix_q, key=len, reverse=True):
+    for word in g.prefix_q:
         if text.endswith(word, 0, start):
             if word in SCALE_ONLY_PREFIXES and not scale_only:
                 continue
@@ -267,7 +277,7 @@ def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tu
 
 
 def _suffix_qualifier(text: str, end: int, g: Grammar) -> tuple[str | None, int]:
-    for word in sorted(g.suffix_q, key=len, reverse=True):
+    for word in g.suffix_q:
         if text.startswith(word, end):
             if word == "多" and text.startswith("多元", end):
                 continue

@@ -115,3 +115,17 @@ def test_wan_scale_with_decimals(whole: int, tenth: int) -> None:
 )
 def test_parse_chinese(text: str, value: int | None) -> None:
     assert parse_chinese(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("用了5个月时间,建成驿站30个", [(30.0, "个")]),
+        ("服务职工5000人/次", [(5000.0, "人次")]),
+        ("浏览次数:1234次 字号:大 中 小", []),
+        ("在线观看达10万人次", [(100000.0, "人次")]),
+        ("每24个小时巡查一次", [(1.0, "次")]),
+    ],
+)
+def test_durations_and_page_furniture(text: str, expected: list) -> None:
+    assert [(q.value, q.unit) for q in scan(normalize_text(text))] == expected
