@@ -203,8 +203,14 @@ def _in_window(publish_date: str, since: date | None, until: date | None) -> boo
         return True
     if not publish_date:
         return False
-    d = date.fromisoformat(publish_date[:10]) if len(publish_date) >= 10 else None
-    return d is not None and (not since or d >= since) and (not until or d <= until)
+    # a month-only date (YYYY-MM) is in the window when any day of that month is
+    first = (
+        date.fromisoformat(publish_date[:7] + "-01")
+        if len(publish_date) == 7
+        else date.fromisoformat(publish_date[:10])
+    )
+    last = date(first.year + first.month // 12, first.month % 12 + 1, 1) if len(publish_date) == 7 else first
+    return (not since or last >= since) and (not until or first <= until)
 
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True, validate_parameters=True)

@@ -32,6 +32,7 @@ URL_PATTERNS = (
     re.compile(r"[_/-]((?:19|20)\d\d)(\d\d)(\d\d)(?:[_./-]|\d{2,})"),
 )
 SIGNATURE_END_RE = re.compile(r"(?:\d{1,2}日|[一二三四五六七八九十]日|\d{4}-\d{1,2}-\d{1,2})\)?$")
+TARGET_BEFORE_RE = re.compile(r"到|至")  # 到2025年6月: a target, not a date of the report
 HEADER_WORDS_RE = re.compile(r"来源|作者|编辑|记者|通讯员|发布|浏览|字号|阅读|点击|稿源|【")
 URL_MONTH_RE = re.compile(r"/((?:19|20)\d\d)-?(\d\d)/")
 
@@ -133,4 +134,12 @@ def find_publish_date(text: str, url: str = "", latest: date | None = None) -> t
     dates += [d for d in (_cn_date(m) for m in CN_DATE_RE.finditer(text)) if d]
     if dates:
         return max(dates), "text:latest-mentioned"
+    months = [
+        f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+        for m in YEAR_MONTH_RE.finditer(text)
+        if not TARGET_BEFORE_RE.search(text, max(0, m.start() - 2), m.start())
+    ]
+    months = [mo for mo in months if EARLIEST_YEAR <= int(mo[:4]) and (latest is None or mo <= latest.isoformat()[:7])]
+    if months:
+        return max(months), "text:latest-month"
     return "", ""

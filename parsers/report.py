@@ -67,6 +67,8 @@ def process_document(
     notes = []
     if not publish_date:
         notes.append("no publish date found in page, text or URL")
+    elif date_source.startswith("text:latest"):
+        notes.append(f"publish date guessed from the latest date the text mentions ({publish_date})")
     if place is None:
         notes.append("no city recognised")
     if notes:

@@ -36,7 +36,7 @@ CANONICAL_UNITS = [
     "平方米",
     "%",
 ]
-DATE_RE = r"^(\d{4}-\d{2}-\d{2})?$"
+DATE_RE = r"^(\d{4}-\d{2}(-\d{2})?)?$"  # YYYY-MM when a document only names its month
 CODE_RE = r"^(\d{6})?$"
 
 
@@ -163,7 +163,7 @@ class ProgressSchema(pa.DataFrameModel):
     label: Series[str] = pa.Field(nullable=True, description="label of the series")
     unit: Series[str] = pa.Field(isin=CANONICAL_UNITS, description="canonical unit")
     period: Series[str] = pa.Field(isin=list(PERIODS), description="period kind of the series")
-    publish_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date of this point")
+    publish_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}(-\d{2})?$", description="date of this point")
     value: Series[float] = pa.Field(description="value at this point")
     previous_value: Series[float] = pa.Field(nullable=True, description="value at the previous point")
     previous_date: Series[str] = pa.Field(nullable=True, description="date of the previous point")
