@@ -140,6 +140,10 @@ MAX_NP_CHARS = 16
 # 鹏鼎学院等近20个产业学院: what comes before 等 are examples, not the counted thing.
 EXAMPLES_END_RE = re.compile(r"^.*等(?:等)?")
 SUBTOTAL_RE = re.compile(r"^(?:其中|含)")
+# 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
+LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
+QUOTED_RE = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
+SCOPE_ONLY_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|县区级|镇级|企业级|校级)(?:以上|以下)?$")
 
 
 @dataclass
@@ -270,12 +274,25 @@ def classify(
         score, matched, left_pos = _score_keyword(kw, ctx, sc)
         if score and (best is None or score > best.score):
             label = ind.labels.get(matched, matched)
+            quoted = _quoted_name_with(matched, ctx)
+            if quoted:
+                label = quoted  # “无锡工匠” vs “无锡大工匠”: a named title keeps series apart
             if left_pos >= 0:
                 scope = tax.scope_re.search(ctx.left[:left_pos])
                 # 全市技术工人 is the city's total, not a 市级 category
                 if scope and not ctx.left[: scope.start()].endswith("全") and not label.startswith(scope.group(1)):
                     label = scope.group(1) + label
             best = Classification(kw.indicator, label, score, matched)
+    if (
+        previous is not None
+        and previous.indicator != OTHER
+        and not ctx.noun_after
+        and SCOPE_ONLY_RE.match(ctx.left.strip())
+        and unit in tax.units_of(previous.indicator)
+    ):
+        scope = ctx.left.strip()
+        base = LEADING_SCOPE_RE.sub("", previous.label) if previous.label else previous.keyword
+        return Classification(previous.indicator, scope + (base or previous.keyword), previous.score, previous.keyword)
     if (best is None or best.score < sc["threshold"]) and previous is not None and SUBTOTAL_RE.match(ctx.left):
         # 其中农民工3000人次: a sub-total counts what its total counts
         if previous.indicator != OTHER and unit in tax.units_of(previous.indicator):
@@ -283,6 +300,16 @@ def classify(
     if best is None or best.score < sc["threshold"]:
         return Classification(OTHER, other_label(ctx.left, ctx.noun_after), best.score if best else 0.0, "")
     return best
+
+
+def _quoted_name_with(word: str, ctx: Context) -> str:
+    """The quoted title containing the matched keyword, if the figure's own item quotes one."""
+    for part in (ctx.left, ctx.noun_after):
+        for m in QUOTED_RE.finditer(part):
+            name = m.group(1) or m.group(2)
+            if word and word in name:
+                return name
+    return ""
 
 
 def other_label(left: str, right: str) -> str:

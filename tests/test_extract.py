@@ -97,3 +97,29 @@ def test_lists_share_the_qualifier_and_the_verb() -> None:
 def test_decrease_is_negative_for_each_item() -> None:
     ms = extract("全区今年生产安全事故起数和死亡人数同比下降45%、30.5%。")
     assert [m.value for m in ms] == [-45.0, -30.5]
+
+
+def test_a_level_word_alone_continues_the_previous_noun() -> None:
+    ms = extract("截至2023年底,全市有省级以上劳模工匠创新工作室46家,市级156家。")
+    assert [(m.indicator, m.label) for m in ms] == [
+        ("innovation_studios", "创新工作室"),
+        ("innovation_studios", "市级创新工作室"),
+    ]
+
+
+def test_quoted_titles_keep_series_apart() -> None:
+    ms = extract("累计命名“无锡工匠”320名、“无锡大工匠”18名。")
+    assert [(m.indicator, m.label) for m in ms] == [("craftsmen", "无锡工匠"), ("craftsmen", "无锡大工匠")]
+
+
+def test_participants_named_before_the_competition() -> None:
+    ms = extract("全年开展劳动竞赛1.2万场,参与职工超过300万人次。")
+    assert [(m.indicator, m.qualifier) for m in ms] == [
+        ("skill_competitions", "exact"),
+        ("competition_participants", "at_least"),
+    ]
+
+
+def test_year_on_year_change_is_annual() -> None:
+    (m,) = extract("全市生产安全事故死亡人数同比下降12.5%。")
+    assert (m.value, m.indicator, m.period) == (-12.5, "safety_change", "annual")
