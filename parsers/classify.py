@@ -31,6 +31,7 @@ class Keyword:
     pattern: re.Pattern[str]
     weight: float
     kind: str  # noun | predicate | before
+    requires: re.Pattern[str] | None = None  # must occur in the sentence for this keyword to count
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,11 @@ def taxonomy() -> Taxonomy:
             keywords.append(Keyword(ind.id, re.compile(word), scoring["strong"], "noun"))
         for word in entry.get("weak", []):
             keywords.append(Keyword(ind.id, re.compile(word), scoring["weak"], "noun"))
+        for item in entry.get("contextual", []):
+            # a word that names this indicator only in the right company: 补贴 beside 培训
+            keywords.append(
+                Keyword(ind.id, re.compile(item["word"]), scoring["contextual"], "noun", re.compile(item["requires"]))
+            )
         for word in entry.get("predicates", []):
             keywords.append(Keyword(ind.id, re.compile(word), scoring["predicate"], "predicate"))
         for word in entry.get("before", []):
@@ -93,7 +99,7 @@ def taxonomy() -> Taxonomy:
     regex_ids: list[int] = []
     for i, kw in enumerate(keywords):
         source = kw.pattern.pattern
-        if kw.kind != "before" and re.escape(source) == source:
+        if kw.kind != "before" and kw.requires is None and re.escape(source) == source:
             literal_ids.setdefault(source, []).append(i)
         else:
             regex_ids.append(i)
@@ -138,8 +144,15 @@ NP_STOP_RE = re.compile(
 )
 MAX_NP_CHARS = 16
 # 鹏鼎学院等近20个产业学院: what comes before 等 are examples, not the counted thing.
-EXAMPLES_END_RE = re.compile(r"^.*等(?:等)?")
-SUBTOTAL_RE = re.compile(r"^(?:其中|含)")
+EXAMPLES_END_RE = re.compile(r"^.*等(?![级次于待同额候])(?:等)?")  # not 等级, 等次, 等于
+SUBTOTAL_RE = re.compile(r"其中|含")
+# words that state a level or a total but name nothing: 累计达到173个, 总数达到1015个
+MARKERS_ONLY_RE = re.compile(
+    r"^(?:(?:全市|全区|全县|全省|全年|目前|截至目前|现|已|共|共计|总计|累计|总数|总量|达到|达|为|增至|增加|增长|新增|超过|约|有|"
+    r"比\d{4}年|比上年|比上届|较上年|同比)\s*)+$"
+)
+SUBJECT_HAS_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
+SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名为|荣获|获得|获)")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
 QUOTED_RE = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
@@ -156,10 +169,23 @@ class Context:
     clause: str
     clause_offset_of_end: int  # where the figure ends, relative to the clause start
     sentence: str
+    clause_left: str = ""  # the clause before the figure
+    window: str = ""  # 40 characters before the figure through 10 after (for contextual keywords)
+    events: bool = False  # counted in 次/场: the verb phrase after it names the event
 
     @cached_property
     def has_own_noun(self) -> bool:
-        return len(self.noun_after) >= 2 or len(re.sub(r"[^\u4e00-\u9fff]", "", self.left)) >= 2
+        if len(self.noun_after) >= 2:
+            return True
+        left = MARKERS_ONLY_RE.sub("", self.left.strip())
+        if SUBJECT_HAS_RE.fullmatch(left):
+            return False  # 株洲有5人: a subject, not what is counted
+        return len(re.sub(r"[^\u4e00-\u9fff]", "", left)) >= 2
+
+    @cached_property
+    def selected(self) -> bool:
+        """株洲有5人入选, 全市有11人获评全国劳模: the category is named elsewhere in the sentence."""
+        return bool(SELECTION_AFTER_RE.match(self.right)) or bool(SUBJECT_HAS_RE.fullmatch(self.left.strip()))
 
 
 def context_of(
@@ -189,6 +215,9 @@ def context_of(
         clause=text[clause.start : clause.end],
         clause_offset_of_end=end - clause.start,
         sentence=text[sentence.start : sentence.end],
+        clause_left=text[clause.start : start],
+        window=text[max(sentence.start, start - 40) : min(sentence.end, end + 10)],
+        events=text[start:end].rstrip()[-1:] in ("次", "场"),
     )
 
 
@@ -201,10 +230,16 @@ def _score_keyword(kw: Keyword, ctx: Context, sc: dict) -> tuple[float, str, int
     if kw.kind == "predicate":
         # a predicate after the figure applies to what it counts: 4200多名农民工…实现学历提升
         for m in kw.pattern.finditer(ctx.right):
-            s = kw.weight + 0.6 * (1 - min(m.start(), 20) / 20)
+            s = kw.weight + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
             if s > best[0]:
                 best = (s, m.group(0), -1)
     else:
+        if ctx.events or ctx.selected:
+            # 两次举办“昆山工匠”技能大赛, 3人获评全国劳动模范: what follows names the thing
+            for m in kw.pattern.finditer(ctx.right):
+                s = kw.weight * sc["item_factor"] + 0.4 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
+                if s > best[0]:
+                    best = (s, m.group(0), -1)
         for m in kw.pattern.finditer(ctx.noun_after):
             s = kw.weight * sc["item_factor"] + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
             if s > best[0]:
@@ -231,6 +266,8 @@ def _score_keyword(kw: Keyword, ctx: Context, sc: dict) -> tuple[float, str, int
     m = kw.pattern.search(ctx.sentence)
     if m:
         factor = sc["predicate_sentence_factor"] if kw.kind == "predicate" else sc["sentence_factor"]
+        if ctx.selected:
+            factor = sc["selection_sentence_factor"]
         return (kw.weight * factor + 0.02 * len(m.group(0)), m.group(0), -1)
     return best
 
@@ -271,6 +308,8 @@ def classify(
             continue
         if ind.requires_before is not None and not ind.requires_before.search(ctx.left):
             continue
+        if kw.requires is not None and not kw.requires.search(ctx.window):
+            continue
         score, matched, left_pos = _score_keyword(kw, ctx, sc)
         if score and (best is None or score > best.score):
             label = ind.labels.get(matched, matched)
@@ -287,16 +326,19 @@ def classify(
         previous is not None
         and previous.indicator != OTHER
         and not ctx.noun_after
-        and SCOPE_ONLY_RE.match(ctx.left.strip())
+        and SCOPE_ONLY_RE.match(re.sub(r"^其中", "", ctx.left.strip()))
         and unit in tax.units_of(previous.indicator)
     ):
         scope = ctx.left.strip()
         base = LEADING_SCOPE_RE.sub("", previous.label) if previous.label else previous.keyword
         return Classification(previous.indicator, scope + (base or previous.keyword), previous.score, previous.keyword)
-    if (best is None or best.score < sc["threshold"]) and previous is not None and SUBTOTAL_RE.match(ctx.left):
-        # 其中农民工3000人次: a sub-total counts what its total counts
-        if previous.indicator != OTHER and unit in tax.units_of(previous.indicator):
-            return Classification(previous.indicator, other_label(ctx.left, ctx.right) or previous.label, 0.0, "")
+    inheritable = previous is not None and previous.indicator != OTHER and unit in tax.units_of(previous.indicator)
+    if inheritable and not ctx.has_own_noun and (best is None or best.score < sc["strong"]):
+        # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
+        return Classification(previous.indicator, previous.label, previous.score, previous.keyword)
+    if inheritable and SUBTOTAL_RE.search(ctx.clause_left) and (best is None or best.score < sc["strong"]):
+        # 其中一线职工24名: a sub-total counts what its total counts
+        return Classification(previous.indicator, other_label(ctx.left, ctx.noun_after) or previous.label, 0.0, "")
     if best is None or best.score < sc["threshold"]:
         return Classification(OTHER, other_label(ctx.left, ctx.noun_after), best.score if best else 0.0, "")
     return best

@@ -45,6 +45,7 @@ def extract(text: str) -> list[Mention]:
             q.unit,
             tax.indicators[cls.indicator].default_period,
             previous_period,
+            prev_end if previous_period is not None else -1,
         )
         previous_period, previous_sentence = period, sentence.start
         evidence = text[sentence.start : sentence.end].strip()

@@ -52,10 +52,37 @@ def normalize_whitespace(text: str) -> str:
     return MANY_BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
 
 
+def join_wrapped_lines(text: str) -> str:
+    """Undo hard line wraps of PDF text and e-paper columns (…会同产改协调\n小组各成员单位…).
+
+    Only where the document is hard-wrapped (most long lines end without punctuation), and
+    only between a full-width line and a line that continues with text, so headings, list
+    items and paragraphs keep their breaks. "62563\n人次" becomes "62563人次".
+    """
+    from parsers.segments import SENTENCE_END, wrap_width
+
+    width = wrap_width(text)
+    lines = text.split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        # a line never starts with a comma or a closing mark: the break is a wrap
+        continues = nxt[:1] != "" and nxt[0] in ",、;:。)”%"
+        joins = continues or (
+            (len(line) >= width or line[-1:].isdigit())
+            and line[-1:] not in SENTENCE_END + ":;"
+            and nxt[:1] != ""
+            and ("\u4e00" <= nxt[0] <= "\u9fff" or nxt[0].isdigit() or nxt[0] in "“(《")
+        )
+        out.append("" if joins else "\n")
+    return "".join(out[:-1]) if out else ""
+
+
 def normalize_text(text: str) -> str:
     """The report's normalised text: every offset (char_start/char_end) points into this."""
     text = ZERO_WIDTH_RE.sub("", text.translate(PRE_NFKC))
     text = unicodedata.normalize("NFKC", text)
     text = remove_pinyin_annotations(text)
     text = to_simplified(text)
-    return normalize_whitespace(text)
+    return join_wrapped_lines(normalize_whitespace(text))

@@ -12,14 +12,13 @@ from parsers.segments import Span
 
 PERIODS_PATH = Path(__file__).parent / "data" / "periods.toml"
 PERIODS = ("cumulative", "annual", "change", "stock", "unknown")
-# A clause with a verb of its own does not inherit the previous figure's period.
-SHORT_ITEM_CHARS = 4
 
 
 @dataclass(frozen=True)
 class PeriodMarkers:
     annual_clause: re.Pattern[str]
     annual_sentence: re.Pattern[str]
+    annual_not_after: tuple[str, ...]
     year_topic: re.Pattern[str]
     cumulative_attached: re.Pattern[str]
     cumulative_sentence: re.Pattern[str]
@@ -28,8 +27,10 @@ class PeriodMarkers:
     stock_attached: re.Pattern[str]
     stock_sentence: re.Pattern[str]
     stock_after: re.Pattern[str]
-    stock_da_units: frozenset[str]
+    cumulative_after_annual: re.Pattern[str]
+    change_not_before: tuple[str, ...]
     unknown_percent: re.Pattern[str]
+    verbs: re.Pattern[str]
 
 
 def _alt(words: list[str]) -> re.Pattern[str]:
@@ -42,6 +43,7 @@ def markers() -> PeriodMarkers:
     return PeriodMarkers(
         annual_clause=_alt(d["annual_clause"]),
         annual_sentence=_alt(d["annual_sentence"]),
+        annual_not_after=tuple(d["annual_not_after"]),
         year_topic=re.compile(d["year_topic"]),
         cumulative_attached=_alt(d["cumulative_attached"]),
         cumulative_sentence=_alt(d["cumulative_sentence"]),
@@ -50,8 +52,10 @@ def markers() -> PeriodMarkers:
         stock_attached=_alt(d["stock_attached"]),
         stock_sentence=_alt(d["stock_sentence"]),
         stock_after=_alt(d["stock_after"]),
-        stock_da_units=frozenset(d["stock_da_units"]),
+        cumulative_after_annual=_alt(d["cumulative_after_annual"]),
+        change_not_before=tuple(d["change_not_before"]),
         unknown_percent=_alt(d["unknown_percent"]),
+        verbs=_alt(d["verbs"]),
     )
 
 
@@ -66,6 +70,10 @@ class PeriodContext:
     sentence: Span
 
 
+SUBTOTAL_RE = re.compile(r"其中|含")
+SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名为|荣获|获得)")
+
+
 def _last_match_end(pattern: re.Pattern[str], text: str) -> int:
     end = -1
     for m in pattern.finditer(text):
@@ -73,7 +81,31 @@ def _last_match_end(pattern: re.Pattern[str], text: str) -> int:
     return end
 
 
-def period_of(text: str, ctx: PeriodContext, unit: str, default_period: str, previous: str | None) -> str:
+def _annual_framing(mk: PeriodMarkers, sentence_left: str) -> bool:
+    for m in mk.annual_sentence.finditer(sentence_left):
+        if sentence_left[m.end() : m.end() + 1] == "化":
+            continue  # 全年化 (year-round) is not a reporting year
+        if not sentence_left[max(0, m.start() - 2) : m.start()].endswith(mk.annual_not_after):
+            return True
+    for m in mk.year_topic.finditer(sentence_left):
+        tail = sentence_left[m.end() : m.end() + 14]
+        # 在2022年实施的…行动中: a year inside a relative clause frames nothing
+        if "在" in m.group(0) and "的" in tail.split(",")[0]:
+            continue
+        return True
+    return False
+
+
+def _changes(mk: PeriodMarkers, text: str) -> bool:
+    """A change word that states a change (新增, 比上届增加), not a level (提高到) or a modifier (新建的)."""
+    return any(
+        not text[m.end() : m.end() + 1].startswith(mk.change_not_before) for m in mk.change_attached.finditer(text)
+    )
+
+
+def period_of(
+    text: str, ctx: PeriodContext, unit: str, default_period: str, previous: str | None, previous_end: int = -1
+) -> str:
     """Markers attached to the figure first, then the sentence's framing (see periods.toml)."""
     mk = markers()
     clause_left = text[ctx.clause.start : ctx.start]
@@ -85,34 +117,31 @@ def period_of(text: str, ctx: PeriodContext, unit: str, default_period: str, pre
         return "cumulative"
     if unit == "%" and mk.unknown_percent.search(clause_left):
         return "unknown"
-    if mk.annual_clause.search(clause_left) or mk.annual_clause.search(item_right[:4]):
-        return "annual"
-    annual_at = max(_last_match_end(mk.annual_sentence, sentence_left), _last_match_end(mk.year_topic, sentence_left))
-    if annual_at >= 0:
-        return "annual"
-    if mk.change_attached.search(item_left) or mk.change_after.search(clause_right):
-        return "change"
-    if mk.change_attached.search(clause_left) and not item_left.strip():
-        return "change"
-    if mk.stock_attached.search(clause_left) or default_period == "stock" or mk.stock_after.search(clause_right):
+    if mk.annual_clause.search(clause_left) or _annual_framing(mk, clause_left):
+        return "annual"  # 全年共有12万人次…: the year of the figure's own clause
+    selected = bool(SELECTION_AFTER_RE.match(item_right))
+    if not selected and (mk.stock_attached.search(clause_left) or mk.stock_after.search(clause_right)):
         return "stock"
-    if unit in mk.stock_da_units and re.search(r"达(?:到)?\s*(?:近|约|超过|逾)?$", clause_left):
-        return "stock"
+    if previous not in (None, "unknown") and SUBTOTAL_RE.search(clause_left):
+        return previous  # 其中高技能人才47.3万人: a part keeps the period of its total
+    if mk.annual_clause.search(clause_left) or _annual_framing(mk, sentence_left):
+        return "annual"
+    if mk.cumulative_after_annual.search(clause_left):
+        return "cumulative"
+    if _changes(mk, item_left) or mk.change_after.search(clause_right):
+        return "change"
+    if _changes(mk, clause_left) and not item_left.strip():
+        return "change"
     if default_period:
         return default_period
-    if (
-        previous not in (None, "unknown")
-        and unit != "%"
-        and len(clause_left.strip()) <= SHORT_ITEM_CHARS
-        and clause_left == item_left
-    ):
-        return previous  # 新增高技能人才2097人,技师以上215人: a verbless clause continues the last one
+    # 新增高技能人才2097人,技师以上215人: a verbless item continues the last figure (not across ;)
+    same_part = previous_end >= 0 and ";" not in text[previous_end : ctx.start]
+    if previous not in (None, "unknown") and unit != "%" and same_part and not mk.verbs.search(item_left):
+        return previous
     cumulative_at = _last_match_end(mk.cumulative_sentence, sentence_left)
     stock_at = _last_match_end(mk.stock_sentence, sentence_left)
     if cumulative_at >= 0 or stock_at >= 0:
         return "cumulative" if cumulative_at >= stock_at else "stock"
     if unit == "%":
         return "stock"
-    if previous and len(item_left.strip()) <= SHORT_ITEM_CHARS and previous != "unknown":
-        return previous
     return "unknown"

@@ -21,8 +21,29 @@ class Span:
     end: int
 
 
+def wrap_width(text: str) -> int:
+    """Shortest line length that counts as a hard-wrapped line in this document.
+
+    PDF text and e-paper columns break every line at about the same width, mid-sentence
+    (…会同产改协调\n小组各成员单位…); when most long lines end without punctuation, lines of
+    at least 60% of the typical width are taken to continue on the next line.
+    """
+    lengths = [len(line) for line in text.split("\n") if len(line.strip()) >= 12]
+    if len(lengths) < 6:
+        return SOFT_WRAP_MIN_CHARS
+    open_ended = sum(
+        1 for line in text.split("\n") if len(line.strip()) >= 12 and line.rstrip()[-1] not in SENTENCE_END
+    )
+    if open_ended < 0.5 * len(lengths):
+        return SOFT_WRAP_MIN_CHARS
+    lengths.sort()
+    typical = lengths[len(lengths) // 2]
+    return max(10, min(SOFT_WRAP_MIN_CHARS, int(typical * 0.6)))
+
+
 def sentence_spans(text: str) -> list[Span]:
-    """Sentences end at 。!? and at line breaks, except where a long line wraps."""
+    """Sentences end at 。!? and at line breaks, except where a line wraps."""
+    min_wrap = wrap_width(text)
     spans: list[Span] = []
     start = 0
     i = 0
@@ -43,7 +64,7 @@ def sentence_spans(text: str) -> list[Span]:
             line = text[line_start:i]
             nxt = text[m.end() : m.end() + 1]
             wraps = (
-                len(line) >= SOFT_WRAP_MIN_CHARS
+                len(line) >= min_wrap
                 and line[-1:] not in SENTENCE_END + ":;"
                 and bool(nxt)
                 and ("\u4e00" <= nxt <= "\u9fff" or nxt.isdigit())
@@ -90,7 +111,7 @@ class SpanIndex:
     def clauses(self, sentence: Span) -> list[Span]:
         key = sentence.start
         if key not in self._clauses:
-            self._clauses[key] = _split(self.text, sentence, CLAUSE_SEPARATORS + "\n")
+            self._clauses[key] = _split(self.text, sentence, CLAUSE_SEPARATORS)
         return self._clauses[key]
 
     def clause_at(self, pos: int) -> Span:

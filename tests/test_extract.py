@@ -120,6 +120,8 @@ def test_participants_named_before_the_competition() -> None:
     ]
 
 
-def test_year_on_year_change_is_annual() -> None:
+def test_year_on_year_change_is_a_change_unless_a_year_frames_it() -> None:
     (m,) = extract("全市生产安全事故死亡人数同比下降12.5%。")
-    assert (m.value, m.indicator, m.period) == (-12.5, "safety_change", "annual")
+    assert (m.value, m.indicator, m.period) == (-12.5, "safety_change", "change")
+    (m,) = extract("今年全市生产安全事故死亡人数同比下降12.5%。")
+    assert m.period == "annual"

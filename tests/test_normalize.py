@@ -37,3 +37,27 @@ def test_pinyin_only_after_chinese_and_only_real_syllables() -> None:
 def test_simplified_text_is_unchanged() -> None:
     text = "淮安累计完成各类职业技能培训18.3万人次,发放资金3.15亿元。"
     assert normalize_text(text) == text
+
+
+def test_hard_wrapped_pdf_lines_are_joined_but_paragraphs_kept() -> None:
+    pdf = (
+        "洛阳市总工会关于2022年度产业工人队伍建设改革工作情况的报\n"
+        "告\n"
+        "2022年,市总工会在市委、市政府的坚强领导下,会同产改协调\n"
+        "小组各成员单位,围绕建设目标,扎实推进产业工人队伍建设改\n"
+        "革各项任务落地。全市现有职工 267.4 万人,基层工会组织 1\n"
+        "万个。全年完成补贴性职业技能培训 62563\n"
+        "人次,发放补贴资金 8736.5 万元,新建工会组织 87 个,命名\n"
+        "劳模创新工作室 30 个。\n"
+        "一、主要工作成效\n"
+        "(一)思想政治引领持续加强。"
+    )
+    text = normalize_text(pdf)
+    assert "会同产改协调小组各成员单位" in text
+    assert "62563人次" in text
+    assert "工作室 30 个。\n一、主要工作成效\n(一)" in text
+
+
+def test_ordinary_paragraphs_are_not_joined() -> None:
+    text = "标题一行\n第一段写完了。\n第二段也写完了。\n短行\n最后一段。"
+    assert normalize_text(text) == text
