@@ -7,6 +7,7 @@ from parsers.model import Mention
 from parsers.periods import PeriodContext, period_of
 from parsers.quantities import scan
 from parsers.segments import SpanIndex
+from parsers.tables import TableFigure, table_figures
 
 # Bump when extraction output can change for the same text: rows carry it, and the weekly
 # reprocess re-extracts stored documents whose rows were made by an older version.
@@ -16,6 +17,38 @@ MAX_FIGURES_PER_DOCUMENT = 5000
 
 def extract(text: str) -> list[Mention]:
     """Every figure of a normalised report text, classified, with its evidence sentence."""
+    mentions = _extract_prose(text)
+    if "|" in text:
+        taken = [(m.char_start, m.char_end) for m in mentions]
+        for fig in table_figures(text):
+            if not any(s < fig.end and fig.start < e for s, e in taken):
+                mentions.append(_table_mention(text, fig))
+        mentions.sort(key=lambda m: m.char_start)
+    return mentions[:MAX_FIGURES_PER_DOCUMENT]
+
+
+def _table_mention(text: str, fig: TableFigure) -> Mention:
+    """A table cell read as the sentence its headers make: 2023年,补贴性职业技能培训6.1万人次。"""
+    unit_text = "人次" if fig.unit == "人次" else fig.unit
+    sentence = f"{fig.column_label},{fig.row_label}{fig.number}{unit_text}。"
+    read = _extract_prose(sentence)
+    cls = read[0] if read else None
+    return Mention(
+        mention=fig.number,
+        value=fig.value,
+        value_high=None,
+        unit=fig.unit,
+        qualifier="exact",
+        indicator=cls.indicator if cls else "other",
+        label=cls.label if cls else fig.row_label,
+        period=cls.period if cls else "unknown",
+        evidence=text[fig.line_start : fig.line_end].strip(),
+        char_start=fig.start,
+        char_end=fig.end,
+    )
+
+
+def _extract_prose(text: str) -> list[Mention]:
     index = SpanIndex(text)
     hits = KeywordHits(text)
     tax = taxonomy()

@@ -46,6 +46,8 @@ class Grammar:
     name_prefixes: tuple[str, ...]
     determiners_before_one: tuple[str, ...]
     negations_before_one: tuple[str, ...]
+    copulas_before_one: tuple[str, ...]
+    speech_after_one: re.Pattern[str]
     idioms_with_one: tuple[str, ...]
     slogans: tuple[str, ...]
     furniture_before: tuple[str, ...]
@@ -81,6 +83,8 @@ def grammar() -> Grammar:
         name_prefixes=tuple(ex["name_prefixes"]),
         determiners_before_one=tuple(ex["determiners_before_one"]),
         negations_before_one=tuple(ex["negations_before_one"]),
+        copulas_before_one=tuple(ex["copulas_before_one"]),
+        speech_after_one=re.compile("|".join(map(re.escape, ex["speech_after_one"]))),
         idioms_with_one=tuple(ex["idioms_with_one"]),
         slogans=tuple(ex["slogans"]),
         furniture_before=tuple(ex["furniture_before"]),
@@ -246,6 +250,15 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
         for det in g.determiners_before_one:
             if before.endswith(det):
                 return True
+        if before.endswith(g.copulas_before_one):
+            return True
+        clause_end = CLAUSE_END_RE.search(text, unit_end)
+        rest = text[unit_end : clause_end.start() if clause_end else min(len(text), unit_end + 30)]
+        if g.speech_after_one.search(rest):
+            return True  # 一家企业负责人说: an indefinite someone, quoted
+        clause_start = max(text.rfind(ch, 0, start) for ch in ",。;!?\n") + 1
+        if "在" in text[clause_start:start] and len(rest) <= 14 and (not clause_end or clause_end.group(0) == ","):
+            return True  # 在柳东新区一家汽车零部件企业,…: where it happened, not how many
         for neg in g.negations_before_one:
             if text[max(0, start - 6) : start].endswith(neg) or neg in text[max(0, start - 4) : start]:
                 return True
@@ -285,6 +298,7 @@ def _suffix_qualifier(text: str, end: int, g: Grammar) -> tuple[str | None, int]
     return None, end
 
 
+CLAUSE_END_RE = re.compile(r"[,。;!?\n]")
 SIZE_THRESHOLD_RE = re.compile(r"(?:以上|以下)(?:的)?(?:企业|单位|规模|用人单位)")
 
 

@@ -125,3 +125,42 @@ def test_year_on_year_change_is_a_change_unless_a_year_frames_it() -> None:
     assert (m.value, m.indicator, m.period) == (-12.5, "safety_change", "change")
     (m,) = extract("今年全市生产安全事故死亡人数同比下降12.5%。")
     assert m.period == "annual"
+
+
+def test_table_cells_take_their_unit_and_year_from_the_headers() -> None:
+    text = "\n".join(
+        [
+            "主要指标如下:",
+            "| 指标 | 2023年 | 2024年 |",
+            "| --- | --- | --- |",
+            "| 补贴性职业技能培训(万人次) | 6.1 | 7.4 |",
+            "| 新建工会组织(家) | 386 | 412 |",
+            "| 备注 | 无 | 2024年为预计数 |",
+        ]
+    )
+    got = [(m.mention, m.value, m.unit, m.indicator, m.period) for m in extract(text)]
+    assert got == [
+        ("6.1", 61000.0, "人次", "training_person_times", "annual"),
+        ("7.4", 74000.0, "人次", "training_person_times", "annual"),
+        ("386", 386.0, "家", "new_union_orgs", "annual"),
+        ("412", 412.0, "家", "new_union_orgs", "annual"),
+    ]
+    assert all(text[m.char_start : m.char_end] == m.mention and m.mention in m.evidence for m in extract(text))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "一家新能源企业负责人说,企业建立了学徒制。",
+        "在柳东新区一家汽车零部件企业,技能等级与薪酬挂钩。",
+        "大庆是一座因油而生的城市。",
+        "要把产改作为一项政治任务来抓。",
+        "“现在考到高级工了。”一位90后装配工说。",
+    ],
+)
+def test_indefinite_one_is_not_a_figure(sentence: str) -> None:
+    assert extract(sentence) == []
+
+
+def test_one_as_a_real_count_still_counts() -> None:
+    assert [m.mention for m in extract("召开一次联席会议,成功获得一项省级竞赛承办权。")] == ["一次", "一项"]
