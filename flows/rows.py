@@ -78,6 +78,26 @@ def report_row(
     }
 
 
+def _figure_place_columns(report: dict, m: Mention) -> dict:
+    """city/city_code/province/district of one figure: the report's, unless the figure is about
+    the province or the country (no city, so it joins no city's series) or one district."""
+    if m.scope == "national":
+        return {"city": "", "city_code": "", "province": "", "district": ""}
+    if m.scope == "province":
+        return {"city": "", "city_code": "", "province": report["province"], "district": ""}
+    if m.scope == "city":
+        return {
+            "city": report["city"],
+            "city_code": report["city_code"],
+            "province": report["province"],
+            "district": "",
+        }
+    if m.scope == "district" and m.place is not None:
+        p = m.place
+        return {"city": p.city, "city_code": p.city_code, "province": p.province, "district": p.district}
+    return {k: report[k] for k in ("city", "city_code", "province", "district")}
+
+
 def indicator_rows(report: dict, result: ReportResult, snapshot_date: str) -> list[dict]:
     tax = taxonomy()
     rows = []

@@ -8,9 +8,11 @@ from datetime import date
 from parsers.dates import find_publish_date, make_date
 from parsers.decode import DecodeError
 from parsers.extract import EXTRACTOR_VERSION, extract
+from parsers.figure_place import figure_place
 from parsers.model import Mention, ParsedPage, Place
 from parsers.places import resolve_report_place
 from parsers.registry import get_parser
+from parsers.segments import SpanIndex
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -28,6 +30,26 @@ class ReportResult:
     encoding: str = ""
     mentions: list[Mention] = field(default_factory=list)
     extractor_version: str = EXTRACTOR_VERSION
+
+
+def locate_figures(text: str, mentions: list[Mention], report_place: Place | None) -> None:
+    """Give each figure its own place when its clause is about the province, the country or a district."""
+    index = SpanIndex(text)
+    previous: Mention | None = None
+    for m in mentions:
+        sentence = index.sentence_at(m.char_start)
+        clause = index.clause_at(m.char_start)
+        found = figure_place(text, clause.start, sentence.start, m.char_start, report_place)
+        m.scope, m.place = found.scope, found.place
+        subtotal = text[clause.start : m.char_start].lstrip().startswith("其中")
+        if (
+            found.scope == "report"
+            and subtotal
+            and previous is not None
+            and index.sentence_at(previous.char_start) == sentence
+        ):
+            m.scope, m.place = previous.scope, previous.place  # a sub-total is where its total is
+        previous = m
 
 
 def complete_date(page: ParsedPage, url: str, latest: date) -> tuple[str, str]:
@@ -61,6 +83,7 @@ def process_document(
     publish_date, date_source = complete_date(page, url, today)
     place = resolve_report_place(page.title, page.text, page.place_hints)
     mentions = extract(page.text)
+    locate_figures(page.text, mentions, place)
     status, reason = "ok", ""
     if not mentions:
         status, reason = "no_indicators", "no figures found in the text"

@@ -164,3 +164,22 @@ def test_indefinite_one_is_not_a_figure(sentence: str) -> None:
 
 def test_one_as_a_real_count_still_counts() -> None:
     assert [m.mention for m in extract("召开一次联席会议,成功获得一项省级竞赛承办权。")] == ["一次", "一项"]
+
+
+def test_figures_about_the_province_or_a_district_get_their_own_place() -> None:
+    from datetime import date
+
+    from parsers.report import process_document
+
+    text = (
+        "泰州市产改工作推进会召开\n时间:2023-05-06\n"
+        "全市新增高技能人才1200人,其中姜堰区新增300人;全省累计开展劳动竞赛1.2万场,泰州有23人获评省劳模。"
+    )
+    result = process_document(text.encode(), "file:///x/taizhou.txt", "local", None, date(2026, 1, 1))
+    scopes = {m.mention: (m.scope, m.place.name if m.place else "") for m in result.mentions}
+    assert scopes == {
+        "1200人": ("report", ""),
+        "300人": ("district", "姜堰区"),
+        "1.2万场": ("province", ""),
+        "23人": ("report", ""),
+    }

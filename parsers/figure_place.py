@@ -1,0 +1,64 @@
+"""Where one figure is about, when the text leaves the report's place (全省累计…, 姜堰区新增…)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.model import Place
+from parsers.places import find_places
+
+# A clause that opens with these is about the province or the country, not the report's city.
+LEAD_RE = r"^(?:在|据统计,|据悉,|今年|去年|\d{4}年,?)?"
+PROVINCE_SUBJECT_RE = re.compile(LEAD_RE + r"(?:全省|省总工会|省级层面)")
+NATIONAL_SUBJECT_RE = re.compile(LEAD_RE + r"(?:全国|全总|中华全国总工会)")
+# In a district report, 全市 is the whole city the district belongs to (滨海新区 report: 全市 = 天津).
+CITY_SUBJECT_RE = re.compile(LEAD_RE + r"全市")
+
+
+@dataclass(frozen=True)
+class FigurePlace:
+    scope: str  # report | city | district | province | national
+    place: Place | None  # the district for scope district, else None
+
+
+REPORT = FigurePlace("report", None)
+
+
+def figure_place(text: str, clause_start: int, sentence_start: int, start: int, report: Place | None) -> FigurePlace:
+    """The scope of the figure at `start`: its clause's own subject decides, then the sentence's.
+
+    Only clear subjects move a figure away from the report's place: a clause opening with
+    全省/全国 (or 全市 in a district report), a sentence opening so with no place of the report in
+    the figure's clause (…,绵阳有23人 stays Mianyang's), or one county of the report's city named
+    before the figure in its clause (not an enumeration: 游仙区、江油市等3个县).
+    """
+    clause_left = text[clause_start:start].lstrip()
+    own = [h.place for h in find_places(clause_left)] if report is not None else []
+    if report is not None and any(p.code == report.code or p.code == report.city_code for p in own):
+        return REPORT
+    subject = _subject(clause_left, report)
+    if subject is not None:
+        return subject
+    counties = [p for p in own if report and p.level == "county" and p.city_code == report.city_code]
+    if len(counties) == 1 and counties[0].code != report.code and "等" not in clause_left:
+        return FigurePlace("district", counties[0])
+    if own:
+        return REPORT
+    sentence_left = text[sentence_start:clause_start].lstrip()
+    return _subject(sentence_left, report) or REPORT
+
+
+def _subject(left: str, report: Place | None) -> FigurePlace | None:
+    if NATIONAL_SUBJECT_RE.match(left):
+        return FigurePlace("national", None)
+    if PROVINCE_SUBJECT_RE.match(left):
+        return FigurePlace("province", None)
+    if (
+        report is not None
+        and report.level == "county"
+        and not report.name.endswith("市")
+        and CITY_SUBJECT_RE.match(left)
+    ):
+        return FigurePlace("city", None)
+    return None
