@@ -6,6 +6,9 @@ import re
 import unicodedata
 from functools import cache
 
+from parsers.columns import repair_two_columns
+from parsers.segments import SENTENCE_END, wrap_width
+
 # Characters NFKC would turn into something unhelpful, replaced first (㎡ -> m2 otherwise).
 PRE_NFKC = str.maketrans({"㎡": "平方米", "\u2028": "\n", "\u2029": "\n", "\u00ad": ""})
 ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -59,8 +62,6 @@ def join_wrapped_lines(text: str) -> str:
     only between a full-width line and a line that continues with text, so headings, list
     items and paragraphs keep their breaks. "62563\n人次" becomes "62563人次".
     """
-    from parsers.segments import SENTENCE_END, wrap_width
-
     width = wrap_width(text)
     lines = text.split("\n")
     out: list[str] = []
@@ -85,4 +86,4 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = remove_pinyin_annotations(text)
     text = to_simplified(text)
-    return join_wrapped_lines(normalize_whitespace(text))
+    return join_wrapped_lines(repair_two_columns(normalize_whitespace(text)))

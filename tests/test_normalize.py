@@ -61,3 +61,36 @@ def test_hard_wrapped_pdf_lines_are_joined_but_paragraphs_kept() -> None:
 def test_ordinary_paragraphs_are_not_joined() -> None:
     text = "标题一行\n第一段写完了。\n第二段也写完了。\n短行\n最后一段。"
     assert normalize_text(text) == text
+
+
+def test_two_column_pages_are_read_column_by_column() -> None:
+    # a yearbook page read straight across its two columns: lines alternate left, right, left…
+    left = [
+        "【产业工人队伍建设改革】2021年,芜",
+        "湖市出台产改实施方案,全市产改联席",
+        "会议成员单位由12个扩充至18个。全年",
+        "新建工会组织320家,新发展工会会员",
+        "2.4万人,其中农民工会员1.1万人。至",
+        "年底,全市共有职工约98万人,其中产",
+        "业工人52万人。市总工会组织职工技能",
+        "竞赛26项,参赛职工1.3万人次。",
+    ]
+    right = [
+        "【职工技能提升】全年开展职业技能培",
+        "训8.6万人次,发放培训补贴6200万元,",
+        "新增高技能人才6800人,全市高技能人",
+        "才累计达到12.4万人。年内新建技能大",
+        "师工作室9个,其中国家级1个。全市工",
+        "会组织开展送温暖活动,慰问困难职工",
+        "2100户。全市产业工人中技能人才占比",
+        "提高到31%。",
+    ]
+    page = "芜湖年鉴(2022)\n" + "\n".join(line for pair in zip(left, right, strict=True) for line in pair)
+    text = normalize_text(page)
+    assert "全年新建工会组织320家,新发展工会会员2.4万人,其中农民工会员1.1万人。" in text
+    assert "发放培训补贴6200万元,新增高技能人才6800人" in text
+
+
+def test_single_column_text_keeps_its_order() -> None:
+    text = "\n".join(f"第{i}段:全市开展培训{i}00人次,发放补贴{i}0万元。" for i in range(1, 13))
+    assert normalize_text(text) == text
