@@ -42,6 +42,7 @@ class Indicator:
     units: frozenset[str]
     requires: re.Pattern[str] | None
     requires_before: re.Pattern[str] | None
+    requires_scope: str  # sentence | window: where `requires` must occur
     blockers: tuple[str, ...]
     default_period: str
     labels: dict[str, str] = field(default_factory=dict)
@@ -75,6 +76,7 @@ def taxonomy() -> Taxonomy:
             units=frozenset(entry.get("units", [])),
             requires=re.compile(entry["requires"]) if entry.get("requires") else None,
             requires_before=re.compile(entry["requires_before"]) if entry.get("requires_before") else None,
+            requires_scope=entry.get("requires_scope", "sentence"),
             blockers=tuple(entry.get("blockers", [])),
             default_period=entry.get("default_period", ""),
             labels=entry.get("label", {}),
@@ -87,7 +89,13 @@ def taxonomy() -> Taxonomy:
         for item in entry.get("contextual", []):
             # a word that names this indicator only in the right company: 补贴 beside 培训
             keywords.append(
-                Keyword(ind.id, re.compile(item["word"]), scoring["contextual"], "noun", re.compile(item["requires"]))
+                Keyword(
+                    ind.id,
+                    re.compile(item["word"]),
+                    float(item.get("weight", scoring["contextual"])),
+                    "noun",
+                    re.compile(item["requires"]),
+                )
             )
         for word in entry.get("predicates", []):
             keywords.append(Keyword(ind.id, re.compile(word), scoring["predicate"], "predicate"))
@@ -156,7 +164,9 @@ SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
 QUOTED_RE = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
-SCOPE_ONLY_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|县区级|镇级|企业级|校级)(?:以上|以下)?$")
+SCOPE_ONLY_RE = re.compile(
+    r"^(?:全国|国家级|省部级|省级|自治区级|市级|州级|盟级|地级|县级|区级|旗级|县区级|镇级|乡镇级|企业级|校级)(?:以上|以下)?$"
+)
 
 
 @dataclass
@@ -304,7 +314,9 @@ def classify(
             continue
         if ind.blockers and any(b in item_text for b in ind.blockers):
             continue
-        if ind.requires is not None and not ind.requires.search(ctx.sentence):
+        if ind.requires is not None and not ind.requires.search(
+            ctx.window if ind.requires_scope == "window" else ctx.sentence
+        ):
             continue
         if ind.requires_before is not None and not ind.requires_before.search(ctx.left):
             continue

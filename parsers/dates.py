@@ -99,6 +99,23 @@ def timestamp_line_date(lines: list[str], latest: date | None = None) -> str:
     return ""
 
 
+YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+
+
+def year_from_context(text: str, latest: date | None = None) -> str:
+    """The year of a page that dates itself 日期:03-15: the latest year its text names, or the
+    year after it when the text reports that year as 去年 (总结去年工作…2021年,全区新建…)."""
+    years = [int(y) for y in YEAR_RE.findall(text)]
+    if latest is not None:
+        years = [y for y in years if y <= latest.year]
+    if not years:
+        return ""
+    year = max(years)
+    if "去年" in text and "今年" in text and (latest is None or year + 1 <= latest.year):
+        year += 1
+    return str(year)
+
+
 def month_day_with_year(text: str, year: str, latest: date | None = None) -> str:
     m = MONTH_DAY_RE.search(text)
     return make_date(year, m.group(1), m.group(2), latest) if m and year else ""
@@ -117,6 +134,9 @@ def find_publish_date(text: str, url: str = "", latest: date | None = None) -> t
     m = URL_MONTH_RE.search(url)
     if m and (iso := month_day_with_year(text[:600], m.group(1), latest)):
         return iso, "text:month-day"
+    if MONTH_DAY_RE.search(text[:600]) and (year := year_from_context(text, latest)):
+        if iso := month_day_with_year(text[:600], year, latest):
+            return iso, "text:month-day"
     # a dated signature line at the end of a document (…总工会 2022年12月13日)
     for line in reversed(tail_lines):
         stripped = line.strip()

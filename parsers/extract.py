@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from parsers.classify import KeywordHits, classify, taxonomy
 from parsers.model import Mention
 from parsers.periods import PeriodContext, period_of
@@ -18,6 +20,10 @@ MAX_FIGURES_PER_DOCUMENT = 5000
 def extract(text: str) -> list[Mention]:
     """Every figure of a normalised report text, classified, with its evidence sentence."""
     mentions = _extract_prose(text)
+    for i, m in enumerate(mentions):
+        line_start, line_end = _line_of(text, m.char_start)
+        if text[line_start:line_end].strip() == m.mention and m.indicator == "other":
+            mentions[i] = _reread_with_label(m, text)
     if "|" in text:
         taken = [(m.char_start, m.char_end) for m in mentions]
         for fig in table_figures(text):
@@ -25,6 +31,39 @@ def extract(text: str) -> list[Mention]:
                 mentions.append(_table_mention(text, fig))
         mentions.sort(key=lambda m: m.char_start)
     return mentions[:MAX_FIGURES_PER_DOCUMENT]
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, (end if end != -1 else len(text))
+
+
+def _row_label(text: str, line_start: int) -> str:
+    """The nearest line above without digits: the row label of a table flattened one cell per line."""
+    end = line_start - 1
+    for _ in range(6):
+        if end <= 0:
+            return ""
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line and not any(ch.isdigit() for ch in line):
+            return line if len(line) <= 30 else ""
+        end = start - 1
+    return ""
+
+
+def _reread_with_label(mention: Mention, text: str) -> Mention:
+    """A figure alone on its line (a flattened table: 补贴性职业技能培训 / 6 万人次 / 6.8 万人次)
+    is read with the label line above it, as the sentence the two make."""
+    line_start, _ = _line_of(text, mention.char_start)
+    label = _row_label(text, line_start)
+    if not label:
+        return mention
+    read = _extract_prose(f"{label}{mention.mention}。")
+    if not read:
+        return mention
+    return replace(mention, indicator=read[-1].indicator, label=read[-1].label, period=read[-1].period)
 
 
 def _table_mention(text: str, fig: TableFigure) -> Mention:

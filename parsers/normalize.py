@@ -55,6 +55,48 @@ def normalize_whitespace(text: str) -> str:
     return MANY_BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
 
 
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:[—\-–_]{1,3}\s*\d{1,4}\s*[—\-–_]{1,3}|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+)
+
+
+def drop_page_furniture(text: str) -> str:
+    """Remove page numbers (— 9 —, 第3页) and the running headers/footers around them.
+
+    PDF text repeats a short header or footer at every page break, often mid-sentence:
+    "…省级11个。全\n\n— 9 —\n\n政府工作报告\n\n年为5130名农民工…". A short line that recurs and
+    stands next to a page number is page furniture too.
+    """
+    lines = text.split("\n")
+    numbers = {i for i, line in enumerate(lines) if PAGE_NUMBER_RE.match(line.strip())}
+    if not numbers:
+        return text
+    counts: dict[str, int] = {}
+    for line in lines:
+        key = line.strip()
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    drop = set(numbers)
+    for i in numbers:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j].strip():
+                j += step
+            if 0 <= j < len(lines) and len(lines[j].strip()) <= 16 and counts.get(lines[j].strip(), 0) >= 2:
+                drop.add(j)
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if i in drop:
+            # the blank lines around a page break belong to the break, not to the text
+            while kept and not kept[-1].strip():
+                kept.pop()
+            continue
+        if not line.strip() and kept and (i - 1) in drop:
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def join_wrapped_lines(text: str) -> str:
     """Undo hard line wraps of PDF text and e-paper columns (…会同产改协调\n小组各成员单位…).
 
@@ -86,4 +128,4 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = remove_pinyin_annotations(text)
     text = to_simplified(text)
-    return join_wrapped_lines(repair_two_columns(normalize_whitespace(text)))
+    return join_wrapped_lines(repair_two_columns(drop_page_furniture(normalize_whitespace(text))))

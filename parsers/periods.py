@@ -23,6 +23,7 @@ class PeriodMarkers:
     cumulative_attached: re.Pattern[str]
     cumulative_sentence: re.Pattern[str]
     change_attached: re.Pattern[str]
+    change_weak: re.Pattern[str]
     change_after: re.Pattern[str]
     stock_attached: re.Pattern[str]
     stock_sentence: re.Pattern[str]
@@ -48,6 +49,7 @@ def markers() -> PeriodMarkers:
         cumulative_attached=_alt(d["cumulative_attached"]),
         cumulative_sentence=_alt(d["cumulative_sentence"]),
         change_attached=_alt(d["change_attached"]),
+        change_weak=_alt(d["change_weak"]),
         change_after=re.compile("(?:" + "|".join(map(re.escape, d["change_after"])) + ")(?=[,;。、]|$)"),
         stock_attached=_alt(d["stock_attached"]),
         stock_sentence=_alt(d["stock_sentence"]),
@@ -96,11 +98,10 @@ def _annual_framing(mk: PeriodMarkers, sentence_left: str) -> bool:
     return False
 
 
-def _changes(mk: PeriodMarkers, text: str) -> bool:
+def _changes(mk: PeriodMarkers, text: str, pattern: re.Pattern[str] | None = None) -> bool:
     """A change word that states a change (新增, 比上届增加), not a level (提高到) or a modifier (新建的)."""
-    return any(
-        not text[m.end() : m.end() + 1].startswith(mk.change_not_before) for m in mk.change_attached.finditer(text)
-    )
+    words = pattern or mk.change_attached
+    return any(not text[m.end() : m.end() + 1].startswith(mk.change_not_before) for m in words.finditer(text))
 
 
 def period_of(
@@ -117,10 +118,17 @@ def period_of(
         return "cumulative"
     if unit == "%" and mk.unknown_percent.search(clause_left):
         return "unknown"
+    if (
+        _changes(mk, item_left)
+        or mk.change_after.search(clause_right)
+        or (_changes(mk, clause_left) and not item_left.strip())
+    ):
+        return "change"
     if mk.annual_clause.search(clause_left) or _annual_framing(mk, clause_left):
         return "annual"  # 全年共有12万人次…: the year of the figure's own clause
     selected = bool(SELECTION_AFTER_RE.match(item_right))
-    if not selected and (mk.stock_attached.search(clause_left) or mk.stock_after.search(clause_right)):
+    stock_left = clause_left if not mk.verbs.search(item_left) else item_left
+    if not selected and (mk.stock_attached.search(stock_left) or mk.stock_after.search(clause_right)):
         return "stock"
     if previous not in (None, "unknown") and SUBTOTAL_RE.search(clause_left):
         return previous  # 其中高技能人才47.3万人: a part keeps the period of its total
@@ -128,9 +136,7 @@ def period_of(
         return "annual"
     if mk.cumulative_after_annual.search(clause_left):
         return "cumulative"
-    if _changes(mk, item_left) or mk.change_after.search(clause_right):
-        return "change"
-    if _changes(mk, clause_left) and not item_left.strip():
+    if _changes(mk, item_left, mk.change_weak) or (_changes(mk, clause_left, mk.change_weak) and not item_left.strip()):
         return "change"
     if default_period:
         return default_period

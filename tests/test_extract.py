@@ -10,7 +10,8 @@ from parsers.normalize import normalize_text
 # (sentence, mention, indicator, period)
 CASES = [
     ("截至去年底,全市累计开展职业技能培训26.4万人次。", "26.4万人次", "training_person_times", "cumulative"),
-    ("今年以来,市总工会新建基层工会组织430家,发展会员2.1万人。", "430家", "new_union_orgs", "annual"),
+    # a change word attached to the figure decides before the year framing; a plain verb does not
+    ("今年以来,市总工会新建基层工会组织430家,发展会员2.1万人。", "430家", "new_union_orgs", "change"),
     ("今年以来,市总工会新建基层工会组织430家,发展会员2.1万人。", "2.1万人", "new_union_members", "annual"),
     ("全区新增高技能人才1200人。", "1200人", "high_skilled_talents", "change"),
     ("全市现有职工92万余人。", "92万余人", "workforce", "stock"),
@@ -142,8 +143,8 @@ def test_table_cells_take_their_unit_and_year_from_the_headers() -> None:
     assert got == [
         ("6.1", 61000.0, "人次", "training_person_times", "annual"),
         ("7.4", 74000.0, "人次", "training_person_times", "annual"),
-        ("386", 386.0, "家", "new_union_orgs", "annual"),
-        ("412", 412.0, "家", "new_union_orgs", "annual"),
+        ("386", 386.0, "家", "new_union_orgs", "change"),
+        ("412", 412.0, "家", "new_union_orgs", "change"),
     ]
     assert all(text[m.char_start : m.char_end] == m.mention and m.mention in m.evidence for m in extract(text))
 
