@@ -75,6 +75,17 @@ class ReportSchema(pa.DataFrameModel):
         nullable=True, description="why the status is not ok, and notes (missing date, city)"
     )
     extractor_version: Series[str] = pa.Field(description="version of the extractor that produced the rows")
+    fingerprint: Series[str] = pa.Field(
+        str_matches=r"^([0-9a-f]{16})?$",
+        nullable=True,
+        description="64-bit SimHash of the normalised text (16 hex digits; empty for very short texts)",
+    )
+    duplicate_of: Series[str] = pa.Field(
+        str_matches=r"^([0-9a-f]{16})?$",
+        nullable=True,
+        description="report_id of the canonical report when this one repeats the same story "
+        "(a mirror or repost); its figures stay in indicators.csv but are left out of progress.csv",
+    )
 
     class Config:
         coerce = True
