@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -23,7 +24,8 @@ def detect_family(text: str) -> str | None:
         return "founder_epaper"
     if LZNEWS_RE.search(head):
         return "lznews"
-    if len(PINYIN_ANNOTATION_RE.findall(head)) >= MIN_PINYIN_NOTES:
+    # Big5 has no tone letters: mirrors write 發(f&#257;), so entities are undone before counting
+    if len(PINYIN_ANNOTATION_RE.findall(html.unescape(head))) >= MIN_PINYIN_NOTES:
         return "trad_mirror"
     plain = re.sub(r"<[^>]+>|&nbsp;", " ", head)
     if BREADCRUMB_RE.search(plain) and INFO_LINE_RE.search(plain):

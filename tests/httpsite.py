@@ -205,7 +205,7 @@ def start_site(family: str, root: Path, config: SiteConfig | None = None) -> Sit
     server.daemon_threads = True
     site = Site(family, root, server, config)
     handler.site = site
-    threading.Thread(target=server.serve_forever, name=f"site-{family}", daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), name=f"site-{family}", daemon=True).start()
     return site
 
 
