@@ -6,7 +6,9 @@ with a JSON sidecar of fetch metadata, and data/fetch_state/<source>.json (flows
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -160,8 +162,10 @@ def _keep(source: SourceConfig, result: FetchResult, store: DataStore | None) ->
     """(sha256, raw_path, local_path): into raw/ with its sidecar, or a temp file in a dry run."""
     suffix = raw_suffix(result.final_url, result.content_type)
     digest = sha256_hex(result.content)
-    if store is None:  # dry run: nothing in the data dir; the parse step reads this temp file
-        tmp = Path(tempfile.mkdtemp(prefix="changai-dry-run-")) / f"{digest}{suffix}"
+    if store is None:  # dry run: nothing in the data dir; the parse step (same process) reads this temp file
+        folder = tempfile.mkdtemp(prefix="changai-dry-run-")
+        atexit.register(shutil.rmtree, folder, True)
+        tmp = Path(folder) / f"{digest}{suffix}"
         tmp.write_bytes(result.content)
         return digest, "", str(tmp)
     meta = {

@@ -191,7 +191,7 @@ def _reprocess_refs(store: DataStore, selected: list[SourceConfig]) -> list[Sour
             DocRef(
                 r.source,
                 r.url,
-                source.parser,
+                r.parser if source.detect_parser else source.parser,  # `--url` pages keep their detected parser
                 r.fetched_at,
                 r.content_sha256,
                 r.raw_path,
@@ -238,7 +238,10 @@ def ingest(
     store = DataStore(data_path)
     day = snapshot_day()
     configured = load_sources(data_path)
-    selected = [url_source(urls, parser, configured, sources)] if urls else select_sources(configured, sources)
+    if urls:
+        selected = [url_source(urls, parser, configured, sources)]
+    else:
+        selected = select_sources(configured, sources, include_manual=reprocess)
     lock = None if dry_run else store.acquire()
     try:
         known = {} if reprocess else _known_reports(store)

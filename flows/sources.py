@@ -10,6 +10,7 @@ from pathlib import Path
 from parsers.registry import PARSER_MODULES
 
 SOURCES_FILE = "sources.toml"
+MANUAL_SOURCE_ID = "manual"  # pages fetched with `changai run --url` that belong to no configured source
 KINDS = ("local", "http")
 
 
@@ -88,17 +89,21 @@ def load_sources(data_dir: Path) -> list[SourceConfig]:
     return parse_sources(data)
 
 
-def select_sources(all_sources: list[SourceConfig], wanted: list[str] | None) -> list[SourceConfig]:
+def select_sources(
+    all_sources: list[SourceConfig], wanted: list[str] | None, include_manual: bool = False
+) -> list[SourceConfig]:
+    """The enabled sources, or the ones named. "manual" (pages of `--url` runs) is always a known
+    name, and `include_manual` adds it to the default selection (a reprocess re-parses its pages)."""
+    manual = SourceConfig(id=MANUAL_SOURCE_ID, kind="http", parser="generic", detect_parser=True)
     if not wanted:
-        return [s for s in all_sources if s.enabled]
-    by_id = {s.id: s for s in all_sources}
+        chosen = [s for s in all_sources if s.enabled]
+        add = include_manual and MANUAL_SOURCE_ID not in {s.id for s in chosen}
+        return [*chosen, manual] if add else chosen
+    by_id = {MANUAL_SOURCE_ID: manual} | {s.id: s for s in all_sources}
     unknown = [w for w in wanted if w not in by_id]
     if unknown:
         raise SourceConfigError(f"unknown source id(s): {', '.join(unknown)}; configured: {', '.join(by_id)}")
     return [by_id[w] for w in wanted]
-
-
-MANUAL_SOURCE_ID = "manual"
 
 
 def url_source(
@@ -138,7 +143,13 @@ def url_source(
                 match = s
                 break
     if match is not None and match.kind == "http":
-        return replace(match, urls=tuple(urls), parser=parser or match.parser, enabled=True)
+        return replace(
+            match,
+            urls=tuple(urls),
+            parser=parser or match.parser,
+            detect_parser=match.detect_parser and parser is None,
+            enabled=True,
+        )
     return SourceConfig(
         id=MANUAL_SOURCE_ID,
         kind="http",

@@ -153,3 +153,23 @@ def test_cli_url_run_detects_each_family(tmp_path: Path, sites: Sites) -> None:
     cities |= {"exported_doc": "泰州市", "generic": "徐州市"}
     for parser, url in pages.items():
         assert got[url] == (parser, cities[parser], "ok"), url
+
+
+def test_manual_pages_are_reprocessed_with_their_detected_parser(
+    prefect_harness, data_dir: Path, sites: Sites, today
+) -> None:
+    today("2026-03-02")
+    page = sites["founder_epaper"].url("/html/2022-12/13/content_202371.htm")
+    state, _ = run(data_dir, urls=[page])  # the shipped sources.toml has no source on this host
+    assert state.is_completed(), state.message
+    first = read_csv(data_dir / "indicators.csv")
+    today("2026-03-03")
+    state, summary = run(data_dir, reprocess=True)  # e.g. the weekly re-parse after an extractor upgrade
+    assert state.is_completed(), state.message
+    manual = next(s for s in summary["sources"] if s["source"] == "manual")
+    assert manual["discovered"] == 1 and summary["reports_read"] == 1 and summary["indicators_retracted"] == 0
+    reports = read_csv(data_dir / "reports.csv")
+    assert reports[["source", "parser", "title"]].values.tolist() == [
+        ["manual", "founder_epaper", "淮安产业工人队伍建设改革向纵深推进"]
+    ]
+    assert set(read_csv(data_dir / "indicators.csv")["indicator_row_id"]) == set(first["indicator_row_id"])
