@@ -69,6 +69,9 @@ def test_fixture_sites_end_to_end_then_nothing_new(prefect_harness, data_dir: Pa
         assert row["title"].startswith(title) and (row["city"], row["district"]) == (city, district), row
         assert row["publish_date"] == published, path
         assert int(row["n_indicators"]) > 0 and (data_dir / row["raw_path"]).exists()
+    from flows.cli import main as changai
+
+    assert changai(["validate", "--data-dir", str(data_dir)]) == 0  # rows of unfetchable pages validate too
     # each fault is a rejected report row with its reason; the good pages of that source landed
     faults = {path: row for (source, path), row in by_key.items() if source == "faults"}
     assert faults["/missing.html"]["status"] == "rejected"

@@ -73,7 +73,10 @@ class ReportSchema(pa.DataFrameModel):
     )
     parser: Series[str] = pa.Field(description="parser id used")
     n_indicators: Series[int] = pa.Field(ge=0, description="indicator rows extracted from this report")
-    raw_path: Series[str] = pa.Field(description="raw document path relative to the data dir")
+    raw_path: Series[str] = pa.Field(
+        nullable=True,
+        description="raw document path relative to the data dir; empty when the bytes could not be fetched or read",
+    )
     status: Series[str] = pa.Field(isin=REPORT_STATUSES, description="ok | no_indicators | rejected")
     reason: Series[str] = pa.Field(
         nullable=True, description="why the status is not ok, and notes (missing date, city)"
