@@ -245,6 +245,12 @@ def test_manual_url_source(site_data: Path, sites: Sites) -> None:
     assert [r.parser for r in refs] == ["generic", "lznews"]  # 鲁中网's copyright footer gives it away
     with pytest.raises(ValueError, match="not an http"):
         url_source(["ftp://x.example/a.html"], None, configured)
+    forced = url_source([page], "generic", configured)  # --parser wins over the source's own parser
+    assert (forced.id, forced.parser, forced.detect_parser) == ("lznews-zibo", "generic", False)
+    from flows.cli import build_parser
+
+    args = build_parser().parse_args(["run", "--url", page, "--url", other, "--parser", "generic"])
+    assert (args.url, args.parser) == ([page, other], "generic")
 
 
 def test_manual_url_that_fails_fails_the_run(site_data: Path, sites: Sites) -> None:
