@@ -38,6 +38,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         until=args.until,
         dry_run=args.dry_run,
         inbox=str(args.inbox) if args.inbox else None,
+        urls=args.url or None,
+        parser=args.parser,
     )
     # A one-shot run in this process needs no crash-detection heartbeat; it costs ~1 s per flow
     # (prefect PR #19641). Served deployments keep Prefect's default.
@@ -72,6 +74,8 @@ def print_summary(summary: dict) -> None:
         f"(new {summary['indicators_added']}, retracted {summary['indicators_retracted']})"
     )
     print(f"  rows rejected by validation: {summary['rows_rejected']}")
+    if summary.get("duplicates"):
+        print(f"  duplicate stories (figures kept out of progress.csv): {summary['duplicates']}")
     for problem in summary.get("problems", [])[:20]:
         print(f"  problem: {problem}")
     if summary.get("snapshot_path"):
@@ -199,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--since", type=_date, help="only reports published on or after this date")
     run.add_argument("--until", type=_date, help="only reports published on or before this date")
     run.add_argument("--dry-run", action="store_true", help="parse and validate, write nothing")
+    run.add_argument(
+        "--url", action="append", metavar="URL", help="fetch and ingest this page (repeatable) instead of the sources"
+    )
+    run.add_argument("--parser", metavar="ID", help="parser for --url pages (default: detected from the page)")
     run.set_defaults(func=cmd_run)
 
     prog = sub.add_parser("progress", help="print a city's indicator series")

@@ -13,10 +13,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.duplicates import mark_duplicates, mark_new_duplicates
 from flows.local_source import TZ, collect_local
 from flows.progress import build_progress
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
-from flows.sources import SourceConfig, load_sources, select_sources
+from flows.sources import SourceConfig, load_sources, select_sources, url_source
 from flows.store import DataStore
 from parsers.extract import EXTRACTOR_VERSION
 from parsers.report import process_document
@@ -68,9 +69,11 @@ def collect_source(
     logger = get_run_logger()
     outcome = SourceOutcome(source.id)
     store = None if dry_run else DataStore(data_dir)
+    refs: list[DocRef] = []
     try:
+        # extend() keeps the documents a source yielded before it failed: they are processed too
         if source.kind == "local":
-            refs = list(
+            refs.extend(
                 collect_local(
                     source.id, source.parser, _source_folder(Path(data_dir), source, inbox), store, source.city
                 )
@@ -78,11 +81,12 @@ def collect_source(
         else:
             from flows.fetch import collect_http  # http sources: fetching lives in flows/fetch.py
 
-            refs = list(collect_http(source, store, known))
+            refs.extend(collect_http(source, store, known))
     except Exception as exc:  # the source as a whole failed; other sources go on
         outcome.ok, outcome.reason = False, f"{type(exc).__name__}: {exc}"
         logger.error("source %s failed: %s", source.id, outcome.reason)
-        return outcome
+        if not refs:
+            return outcome
     outcome.discovered = len(refs)
     for ref in refs:
         previous = known.get(report_id_for(ref.source, ref.url))
@@ -164,7 +168,9 @@ def validate_tables(
 def rebuild_current(store: DataStore) -> dict[str, int]:
     """Re-derive reports.csv, indicators.csv, progress.csv and datapackage.json from the snapshots."""
     indicators, reports = store.current_state()
-    progress = build_progress(indicators)
+    reports = mark_duplicates(reports, indicators)  # over all reports: a later original can take over
+    duplicates = set(reports.loc[reports["duplicate_of"].astype(str) != "", "report_id"])
+    progress = build_progress(indicators, exclude_reports=duplicates)
     store.write_current(reports, indicators, progress)
     write_datapackage(store.root, store.snapshot_dates())
     return {"reports": len(reports), "indicators": len(indicators), "progress": len(progress)}
@@ -185,7 +191,7 @@ def _reprocess_refs(store: DataStore, selected: list[SourceConfig]) -> list[Sour
             DocRef(
                 r.source,
                 r.url,
-                source.parser,
+                r.parser if source.detect_parser else source.parser,  # `--url` pages keep their detected parser
                 r.fetched_at,
                 r.content_sha256,
                 r.raw_path,
@@ -222,18 +228,26 @@ def ingest(
     until: date | None = None,
     dry_run: bool = False,
     inbox: str | None = None,
+    urls: list[str] | None = None,
+    parser: str | None = None,
 ) -> dict[str, Any]:
     """Ingest reform reports from the configured sources and append today's snapshot.
 
     sources: source ids (default: every enabled source); reprocess: re-parse stored raw
     documents instead of fetching; since/until: publish-date window (backfills); dry_run: parse
-    and validate, write nothing; inbox: a folder to read instead of the inbox source's own.
+    and validate, write nothing; inbox: a folder to read instead of the inbox source's own;
+    urls: fetch exactly these pages (under the matching http source, else "manual"); parser:
+    the parser id for `urls` (default: the source's, or detected from each page).
     """
     logger = get_run_logger()
     data_path = Path(data_dir)
     store = DataStore(data_path)
     day = snapshot_day()
-    selected = select_sources(load_sources(data_path), sources)
+    configured = load_sources(data_path)
+    if urls:
+        selected = [url_source(urls, parser, configured, sources)]
+    else:
+        selected = select_sources(configured, sources, include_manual=reprocess)
     lock = None if dry_run else store.acquire()
     try:
         known = {} if reprocess else _known_reports(store)
@@ -252,6 +266,9 @@ def ingest(
                 merged.protect_ids |= part.protect_ids
         reports = pd.DataFrame(merged.reports, columns=columns_of("reports"))
         indicators = pd.DataFrame(merged.indicators, columns=columns_of("indicators"))
+        if not reports.empty:
+            stored_indicators, stored_reports = store.current_state()
+            reports = mark_new_duplicates(reports, indicators, stored_reports, stored_indicators)
         if since or until:
             keep = reports["publish_date"].map(lambda d: _in_window(str(d), since, until))
             dropped = set(reports.loc[~keep, "report_id"])
@@ -270,6 +287,9 @@ def ingest(
             "reports_ok": int((valid_reports["status"] == "ok").sum()) if not valid_reports.empty else 0,
             "reports_rejected": int((reports["status"] == "rejected").sum()) if not reports.empty else 0,
             "indicators_extracted": len(valid_ind),
+            "duplicates": int((valid_reports["duplicate_of"].astype(str) != "").sum())
+            if not valid_reports.empty
+            else 0,
             "rows_rejected": len(rejected),
             "problems": [f"{r['url']}: {r['reason']}" for r in merged.reports if r["status"] == "rejected"],
         }

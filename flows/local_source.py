@@ -1,4 +1,4 @@
-"""The local source: lists report files in an inbox folder and stores their bytes in raw/."""
+"""The local source: lists inbox report files (.txt .md .html .htm .docx .pdf), keeps their bytes in raw/."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flows.rows import DocRef
 from flows.store import DataStore, sha256_hex
 
-INBOX_SUFFIXES = (".txt", ".md", ".html", ".htm")
+INBOX_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 TZ = ZoneInfo("Asia/Shanghai")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 

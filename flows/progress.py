@@ -9,8 +9,11 @@ from validations.schemas import columns_of
 SERIES_KEYS = ["city", "city_code", "indicator", "label", "unit", "period"]
 
 
-def build_progress(indicators: pd.DataFrame) -> pd.DataFrame:
+def build_progress(indicators: pd.DataFrame, exclude_reports: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
     """One point per series and publish date; the previous point, change and change_pct beside it.
+
+    `exclude_reports`: reports that repeat another report's story (duplicate_of set); their
+    figures would count the same facts twice, possibly on a later date.
 
     Figures filed under `other`, without a city or without a date cannot form a series and are
     left out. Two figures of one series on one date (the same report repeating itself, or two
@@ -20,7 +23,8 @@ def build_progress(indicators: pd.DataFrame) -> pd.DataFrame:
     if indicators.empty:
         return pd.DataFrame(columns=cols)
     df = indicators[
-        (indicators["indicator"] != "other")
+        ~indicators["report_id"].isin(exclude_reports)
+        & (indicators["indicator"] != "other")
         & (indicators["city"].astype(str) != "")
         & (indicators["publish_date"].astype(str) != "")
     ].copy()

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from parsers.classify import taxonomy
+from parsers.fingerprint import simhash
 from parsers.model import Mention
 from parsers.report import ReportResult
 
@@ -75,6 +76,8 @@ def report_row(
         "status": status or (result.status if result else "rejected"),
         "reason": reason if reason is not None else (result.reason if result else ref.error),
         "extractor_version": result.extractor_version if result else EXTRACTOR_VERSION,
+        "fingerprint": simhash(result.text) if result and result.status != "rejected" else "",
+        "duplicate_of": "",  # filled in over all reports by flows.duplicates
     }
 
 

@@ -66,15 +66,38 @@ class ReportSchema(pa.DataFrameModel):
         str_matches=DATE_RE, nullable=True, description="publish date (Asia/Shanghai), empty when none was found"
     )
     fetched_at: Series[str] = pa.Field(description="when the document was fetched or read (ISO 8601)")
-    content_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$", description="sha256 of the raw bytes")
+    content_sha256: Series[str] = pa.Field(
+        str_matches=r"^([0-9a-f]{64})?$",
+        nullable=True,
+        description="sha256 of the raw bytes; empty only for a rejected document that could not be fetched or read",
+    )
     parser: Series[str] = pa.Field(description="parser id used")
     n_indicators: Series[int] = pa.Field(ge=0, description="indicator rows extracted from this report")
-    raw_path: Series[str] = pa.Field(description="raw document path relative to the data dir")
+    raw_path: Series[str] = pa.Field(
+        nullable=True,
+        description="raw document path relative to the data dir; empty when the bytes could not be fetched or read",
+    )
     status: Series[str] = pa.Field(isin=REPORT_STATUSES, description="ok | no_indicators | rejected")
     reason: Series[str] = pa.Field(
         nullable=True, description="why the status is not ok, and notes (missing date, city)"
     )
     extractor_version: Series[str] = pa.Field(description="version of the extractor that produced the rows")
+    fingerprint: Series[str] = pa.Field(
+        str_matches=r"^([0-9a-f]{16})?$",
+        nullable=True,
+        description="64-bit SimHash of the normalised text (16 hex digits; empty for very short texts)",
+    )
+    duplicate_of: Series[str] = pa.Field(
+        str_matches=r"^([0-9a-f]{16})?$",
+        nullable=True,
+        description="report_id of the canonical report when this one repeats the same story "
+        "(a mirror or repost); its figures stay in indicators.csv but are left out of progress.csv",
+    )
+
+    @pa.dataframe_check(name="content_hash_unless_unreadable")
+    def content_hash_unless_unreadable(cls, df: pd.DataFrame) -> Series[bool]:
+        has_hash = df["content_sha256"].fillna("").astype(str) != ""
+        return has_hash | (df["status"] == "rejected")
 
     class Config:
         coerce = True

@@ -1,4 +1,4 @@
-"""Parser for report files dropped in the inbox (.txt .md .html .htm): bytes + file URI -> ParsedPage."""
+"""Parser for report files dropped in the inbox (.txt .md .html .htm .docx .pdf): bytes + file URI -> ParsedPage."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import re
 from urllib.parse import unquote, urlparse
 
 from parsers.decode import decode_bytes
+from parsers.detect import detect_family
+from parsers.documents import sniff_kind, strip_markdown
 from parsers.html_text import META_DATE, META_SOURCE, META_TITLE, parse_html
 from parsers.model import ParsedPage
 from parsers.normalize import normalize_text
 
 PARSER_ID = "local"
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+DOCUMENT_SUFFIXES = (".docx", ".pdf")
 # Founder e-paper pages saved as text keep the tail of their metadata comment:
 # "2022-12-13 守正创新 攻坚克难 1 1 淮安日报 content_202371.html 1 3 <title> /enpproperty-->"
 ENP_TRAILER_RE = re.compile(r"^.*/enpproperty-->\s*$", re.MULTILINE)
@@ -20,20 +23,7 @@ ENP_NEWSPAPER_RE = re.compile(r"(\S{2,8}(?:日报|晚报|时报|工人报|新闻
 FURNITURE_RE = re.compile(
     r"^(第\s*[A-Z]?\d+\s*版|您现在的位置|当前位置|首页|来源|时间|发布|编辑|责任编辑|作者|【|>|!\[)"
 )
-MD_MARKUP_RE = re.compile(
-    r"^\s{0,3}(#{1,6}\s+|[-*+]\s+(\d+\.\s*)?|\d+\.\s+|>\s*)|\*\*|__|!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)"
-)
 SITE_NAME_RE = re.compile(r"^(\S{2,10}?(?:网|日报|晚报|新闻网|在线|融媒))$")
-
-
-def _strip_markdown(text: str) -> str:
-    lines = []
-    for line in text.split("\n"):
-        line = MD_MARKUP_RE.sub(lambda m: m.group(3) or "", line)
-        if re.fullmatch(r"\s*\|?[-:| ]+\|?\s*", line) and "-" in line:
-            continue  # table rule
-        lines.append(line.replace("|", " "))
-    return "\n".join(lines)
 
 
 def guess_title(lines: list[str]) -> str:
@@ -49,12 +39,24 @@ def guess_title(lines: list[str]) -> str:
 
 def parse(content: bytes, url: str, declared_charset: str | None = None) -> ParsedPage:
     """Pure function: the bytes of one inbox file and its file URI -> ParsedPage."""
-    decoded = decode_bytes(content, declared_charset)
     path = unquote(urlparse(url).path) if "://" in url else url
     suffix = ("." + path.rsplit(".", 1)[-1].lower()) if "." in path.rsplit("/", 1)[-1] else ""
+    if suffix in DOCUMENT_SUFFIXES or sniff_kind(content) in ("docx", "pdf"):
+        from parsers.sources import exported_doc  # Word and PDF exports: same reading as the export family
+
+        return exported_doc.parse(content, url, declared_charset)
+    decoded = decode_bytes(content, declared_charset)
     page = ParsedPage(title="", text="", encoding=decoded.encoding)
     raw = decoded.text
     if suffix in HTML_SUFFIXES or raw.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        family = detect_family(raw)
+        if family:
+            # a page of a known family saved to the inbox (an e-paper article, a district news page)
+            from parsers.registry import get_parser
+
+            page = get_parser(family)(content, url, declared_charset)
+            page.warnings.append(f"saved page read with the {family} parser")
+            return page
         doc = parse_html(raw)
         body = normalize_text(doc.text)
         page.title = normalize_text(doc.meta_first(META_TITLE) or doc.h1 or doc.title)
@@ -69,7 +71,7 @@ def parse(content: bytes, url: str, declared_charset: str | None = None) -> Pars
         page.text = body
         return page
     if suffix == ".md":
-        raw = _strip_markdown(raw)
+        raw = strip_markdown(raw)[0]
     text = normalize_text(raw)
     trailer = ENP_TRAILER_RE.search(text)
     if trailer:

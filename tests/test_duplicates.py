@@ -1,0 +1,108 @@
+"""Duplicate stories: fingerprints separate different reports and join reposts; duplicates stay out of progress."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import combinations
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flows.duplicates import TEXT_RELATED, find_duplicates
+from flows.progress import build_progress
+from flows.rows import DocRef, indicator_rows, report_row
+from parsers.fingerprint import DUPLICATE_DISTANCE, distance, simhash
+from parsers.report import process_document
+from tests.conftest import ROOT, SAMPLE_INBOX
+
+SITES = ROOT / "tests" / "fixtures" / "sites"
+ORIGINAL = SITES / "lznews" / "luzhong/zibo/202206/t20220628_10455044.html"
+MIRROR = SITES / "trad_mirror" / "news/2022/0630/30512.html"
+
+
+def result_of(path: Path, parser: str, url: str):
+    return process_document(path.read_bytes(), url, parser, None, date(2026, 3, 2))
+
+
+def tables(docs: list[tuple[str, str, str, object]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(source, url, parser, ReportResult) -> reports and indicators rows as the flow builds them."""
+    reports, indicators = [], []
+    for source, url, parser, result in docs:
+        ref = DocRef(source, url, parser, "2026-03-02T08:00:00+08:00", "0" * 64, "raw/x")
+        row = report_row(ref, result, len(result.mentions))
+        reports.append(row)
+        indicators.extend(indicator_rows(row, result, "2026-03-02"))
+    return pd.DataFrame(reports), pd.DataFrame(indicators)
+
+
+def test_sample_reports_are_far_apart() -> None:
+    texts = {p.name: result_of(p, "local", p.resolve().as_uri()).text for p in sorted(SAMPLE_INBOX.iterdir())}
+    fps = {k: simhash(v) for k, v in texts.items()}
+    assert all(len(fp) == 16 for fp in fps.values())
+    # two reports of one city a year apart share phrasing, not text: far beyond both thresholds
+    closest = min(distance(fps[a], fps[b]) for a, b in combinations(fps, 2))
+    assert closest > TEXT_RELATED
+
+
+def test_mirror_in_traditional_characters_matches_its_original() -> None:
+    original = result_of(ORIGINAL, "lznews", "https://news.lznews.cn/a.html")
+    mirror = result_of(MIRROR, "trad_mirror", "http://big5.mirror.example/b.html")
+    assert distance(simhash(original.text), simhash(mirror.text)) <= DUPLICATE_DISTANCE
+
+
+def test_short_texts_get_no_fingerprint() -> None:
+    assert simhash("新建工会组织120家。") == ""
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: "华夏经纬网讯\n" + t,
+        lambda t: t + "\n下一步,淄博市总工会将继续深化产业工人队伍建设改革,推动各项任务落地见效。",
+        lambda t: t.rsplit("\n", 1)[0],  # a repost that drops the last paragraph (and its figures)
+    ],
+    ids=["extra-dateline", "extra-paragraph", "trimmed-ending"],
+)
+def test_reposts_with_edits_are_duplicates_but_series_reports_are_not(edit) -> None:
+    original = result_of(ORIGINAL, "lznews", "https://news.lznews.cn/luzhong/zibo/202206/t20220628_1.html")
+    repost = process_document(edit(original.text).encode("utf-8"), "https://other.example/a.txt", "local")
+    earlier = result_of(
+        SITES / "lznews" / "luzhong/zibo/202106/t20210620_9921377.html",
+        "lznews",
+        "https://news.lznews.cn/luzhong/zibo/202106/t20210620_2.html",
+    )
+    repost.publish_date = "2022-07-01"  # reposted three days later
+    reports, indicators = tables(
+        [
+            ("other", "https://other.example/a.txt", "local", repost),
+            ("lznews", "https://news.lznews.cn/x", "lznews", original),
+            ("lznews", "https://news.lznews.cn/y", "lznews", earlier),
+        ]
+    )
+    marks = find_duplicates(reports, indicators)
+    assert marks.tolist() == [reports["report_id"][1], "", ""]  # the earlier original is canonical
+
+
+def test_canonical_prefers_original_script_then_earlier_publication() -> None:
+    original = result_of(ORIGINAL, "lznews", "https://news.lznews.cn/a.html")
+    mirror = result_of(MIRROR, "trad_mirror", "http://big5.mirror.example/b.html")
+    mirror.publish_date = original.publish_date  # same day: the mirror still yields
+    reports, indicators = tables(
+        [("mirror", "http://m/b", "trad_mirror", mirror), ("lznews", "https://l/a", "lznews", original)]
+    )
+    assert find_duplicates(reports, indicators).tolist() == [reports["report_id"][1], ""]
+
+
+def test_progress_leaves_out_duplicate_reports() -> None:
+    original = result_of(ORIGINAL, "lznews", "https://news.lznews.cn/a.html")
+    mirror = result_of(MIRROR, "trad_mirror", "http://big5.mirror.example/b.html")
+    reports, indicators = tables(
+        [("lznews", "https://l/a", "lznews", original), ("mirror", "http://m/b", "trad_mirror", mirror)]
+    )
+    dup = set(reports.loc[find_duplicates(reports, indicators) != "", "report_id"])
+    with_dups = build_progress(indicators)
+    without = build_progress(indicators, exclude_reports=dup)
+    # counted twice, the repost made a second point two days later with "no change"
+    assert (with_dups["publish_date"] == "2022-06-30").any()
+    assert not (without["publish_date"] == "2022-06-30").any() and len(without) > 0
