@@ -15,7 +15,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import live, run_log, run_report
 from flows.local_source import TZ, collect_local, now_iso
-from flows.params import DataDir, Folder, SourceId, check_params
+from flows.params import DataDir, Folder, IsoDate, SourceId, check_params
 from flows.progress import build_progress
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.sources import SourceConfig, load_sources, select_sources
@@ -215,8 +215,8 @@ def ingest(
     sources: list[SourceId] | None = None,
     data_dir: DataDir = "data",
     reprocess: bool = False,
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     dry_run: bool = False,
     inbox: Folder | None = None,
 ) -> dict[str, Any]:

@@ -50,7 +50,9 @@ def _display(console: Any = None) -> Iterator[Any]:
         elif event == "source_done" and "sources" in tasks:
             state = "" if fields.get("ok", True) else " FAILED"
             progress.console.print(
-                f"source {fields['source']}: {fields['discovered']} documents, {fields['new']} new or changed{state}"
+                f"source {fields['source']}: {fields['discovered']} documents, {fields['new']} new or changed{state}",
+                highlight=False,
+                markup=False,
             )
             progress.advance(tasks["sources"])
         elif event == "parse_total":

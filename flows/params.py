@@ -5,12 +5,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 # Source ids become folder names under raw/ and values in CSV rows: keep them plain. The pattern is
 # part of the deployment's parameter schema, so the Prefect server rejects `--param sources='["../x"]'`
 # before it creates a run.
 SourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+# Prefect's server checks deployment parameters against the JSON schema but not its "format", so the
+# pattern is what rejects `--param since=2022-13-01` before a run exists; the flow catches 2022-02-30.
+IsoDate = Annotated[
+    date,
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"}),
+]
 DataDir = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Folder = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
@@ -27,8 +41,8 @@ class IngestParams(BaseModel):
     sources: list[SourceId] | None = None
     data_dir: DataDir = "data"
     reprocess: bool = False
-    since: date | None = None
-    until: date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     dry_run: bool = False
     inbox: Folder | None = None
 
