@@ -107,7 +107,7 @@ def log_changes(summary: dict[str, Any], logger: Any) -> None:
     logger.info(headline(summary))
     for c in report["cities"]:
         counts = (c["new_reports"], c["new_figures"], c["retracted"])
-        logger.info("%s: %d new reports, %d new figures, %d withdrawn", c["city"], *counts)
+        logger.info("%s: new reports %d, new figures %d, withdrawn %d", c["city"], *counts)
     for a in report["anomalies"]:
         logger.warning("anomaly: %s", a)
 

@@ -116,6 +116,7 @@ def start_server(api_url: str, prefect_home: Path, timeout: float = STARTUP_TIME
             # Own session: Ctrl-C in the terminal reaches changai serve only, which stops the runner
             # first and then this server (in that order, so the runner can report its shutdown).
             start_new_session=True,
+            # preexec_fn is unsafe once threads run; serve starts the server before it starts any
             preexec_fn=_die_with_parent,
         )
     server = LocalServer(process, api_url, log_path)
@@ -148,14 +149,40 @@ def _raise_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def check_data_dir(data_dir: Path) -> str:
+    """Why runs from this data dir would fail at once, or "" — said before anything starts."""
+    from flows.sources import SourceConfigError, load_sources
+
+    if not data_dir.is_dir():
+        return f"data dir {data_dir} not found: run changai serve from your clone (it holds data/) or pass --data-dir"
+    try:
+        load_sources(data_dir)
+    except SourceConfigError as exc:
+        return str(exc)
+    return ""
+
+
 def run(data_dir: Path, api_url: str | None = None, startup_timeout: float = STARTUP_TIMEOUT) -> int:
-    """Serve until stopped; returns the exit code (0 on Ctrl-C/SIGTERM)."""
+    """Serve until stopped; returns the exit code (0 after Ctrl-C/SIGTERM, 1 when it cannot start)."""
+    data_dir = Path(data_dir).resolve()
+    problem = check_data_dir(data_dir)
+    if problem:
+        print(f"changai serve: {problem}", file=sys.stderr)
+        return 1
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     # A background job of a non-interactive shell starts with SIGINT ignored; serve must still stop on it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     # Until the Prefect runner installs its own SIGTERM handler, SIGTERM unwinds through `finally` too.
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    try:
+        return _run(data_dir, api_url, startup_timeout)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
+
+def _run(data_dir: Path, api_url: str | None, startup_timeout: float) -> int:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
     url, _ = (api_url, True) if api_url else configured_api_url()
@@ -176,15 +203,15 @@ def run(data_dir: Path, api_url: str | None = None, startup_timeout: float = STA
         # Flow runs are started in subprocesses that read the environment; this process reads settings.
         os.environ["PREFECT_API_URL"] = url
         with temporary_settings({PREFECT_API_URL: url}):
-            _serve(Path(data_dir))
+            _serve(data_dir)
         return 0
     except ServeError as exc:
         print(f"changai serve: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
-    except SystemExit as exc:  # SIGTERM (Prefect's runner exits with 0, ours with 143)
-        return 0 if exc.code in (0, None, 128 + signal.SIGTERM) else int(exc.code or 1)
+    except SystemExit as exc:  # SIGTERM before the runner took over
+        return 0 if exc.code == 128 + signal.SIGTERM else int(exc.code or 0)
     finally:
         if server is not None:
             # a second Ctrl-C must not leave the server half stopped; this takes a few seconds at most
@@ -212,7 +239,7 @@ def _serve(data_dir: Path) -> None:
     runner = QuietStopRunner(name="changai-serve", pause_on_shutdown=False)
     for deployment in build_deployments(data_dir):
         runner.add_deployment(deployment)
-    print(f"changai serve: data dir {data_dir.resolve()}", flush=True)
+    print(f"changai serve: data dir {data_dir}", flush=True)
     for spec in DEPLOYMENTS:
         extra = f", parameters {spec.parameters}" if spec.parameters else ""
         print(f"changai serve: serving ingest/{spec.name} (cron '{spec.cron}' {TIMEZONE}{extra})", flush=True)

@@ -146,7 +146,7 @@ def test_serve_starts_a_server_runs_manual_triggers_and_stops_it(tmp_path: Path,
             # logs reach the server in batches, shortly after the state; UTF-8 stays readable
             def city_logged() -> bool:
                 logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
-                return any("淮安市: 2 new reports" in entry.message for entry in logs)
+                return any("淮安市: new reports 2, new figures" in entry.message for entry in logs)
 
             wait_for("the run's log lines", city_logged, timeout=60)
 
@@ -227,3 +227,20 @@ def test_serve_uses_a_running_server_and_leaves_it_and_the_schedules_on(tmp_path
         server.send_signal(signal.SIGINT)
         server.wait(60)
         server_log.close()
+
+
+def test_serve_refuses_a_missing_data_dir_and_a_remote_url_it_cannot_start(tmp_path: Path, capsys) -> None:
+    from flows.serve import run
+
+    handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    assert run(tmp_path / "missing", api_url="http://127.0.0.1:9/api") == 1
+    assert f"data dir {tmp_path / 'missing'} not found" in capsys.readouterr().err
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sources.toml").write_text('[[source]]\nid = "x"\nkind = "ftp"\nparser = "local"\n')
+    assert run(tmp_path / "data", api_url="http://127.0.0.1:9/api") == 1
+    assert "kind must be one of" in capsys.readouterr().err
+    (tmp_path / "data" / "sources.toml").unlink()
+    # .invalid never resolves (RFC 6761): nothing answers, and serve only starts servers on this machine
+    assert run(tmp_path / "data", api_url="http://prefect.invalid:4200/api") == 1
+    assert "changai serve only starts one on this machine" in capsys.readouterr().err
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers  # restored
