@@ -103,30 +103,26 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str) -> BatchResult:
     store = DataStore(data_dir)
     today = date.fromisoformat(day)
     out = BatchResult()
-    for ref in refs:
+    for ref in live.each(refs, "parsed"):
         rid = report_id_for(ref.source, ref.url)
         out.processed_ids.add(rid)
         if ref.error:
             out.reports.append(report_row(ref, None, 0, "rejected", ref.error))
             out.protect_ids.add(rid)
-            live.emit("parsed", n=1)
             continue
         try:
             content = store.raw_bytes(ref.raw_path) if ref.raw_path else Path(ref.local_path).read_bytes()
         except OSError as exc:
             out.reports.append(report_row(ref, None, 0, "rejected", f"raw document unreadable: {exc}"))
             out.protect_ids.add(rid)
-            live.emit("parsed", n=1)
             continue
         result = process_document(content, ref.url, ref.parser, ref.declared_charset, today)
         row = report_row(ref, result, len(result.mentions))
         out.reports.append(row)
         if result.status == "rejected":
             out.protect_ids.add(rid)
-            live.emit("parsed", n=1)
             continue
         out.indicators.extend(indicator_rows(row, result, day))
-        live.emit("parsed", n=1)
     return out
 
 

@@ -7,11 +7,12 @@ a served or worker-run flow has no listener and these calls cost nothing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 Listener = Callable[[str, dict[str, Any]], None]
+T = TypeVar("T")
 
 _listeners: list[Listener] = []
 _lock = threading.Lock()
@@ -32,6 +33,13 @@ def emit(event: str, **fields: Any) -> None:
             with _lock:
                 if listener in _listeners:
                     _listeners.remove(listener)
+
+
+def each(items: Iterable[T], event: str) -> Iterator[T]:
+    """The items, emitting `event` (n=1) after each one has been handled by the loop body."""
+    for item in items:
+        yield item
+        emit(event, n=1)
 
 
 @contextmanager

@@ -56,6 +56,8 @@ def _display(console: Any = None) -> Iterator[Any]:
             )
             progress.advance(tasks["sources"])
         elif event == "parse_total":
+            if "sources" in tasks:  # a reprocess reads no source: nothing more will come for this bar
+                progress.update(tasks["sources"], completed=progress.tasks[tasks["sources"]].total)
             tasks["parse"] = progress.add_task("parsing and extracting", total=fields["total"])
         elif event == "parsed" and "parse" in tasks:
             progress.advance(tasks["parse"], fields.get("n", 1))
