@@ -47,6 +47,7 @@ def _display(console: Any = None) -> Iterator[Any]:
     def on_event(event: str, fields: dict[str, Any]) -> None:
         if event == "sources":
             tasks["sources"] = progress.add_task("reading sources", total=fields["total"])
+            tasks["sources_total"] = fields["total"]
         elif event == "source_done" and "sources" in tasks:
             state = "" if fields.get("ok", True) else " FAILED"
             progress.console.print(
@@ -57,7 +58,7 @@ def _display(console: Any = None) -> Iterator[Any]:
             progress.advance(tasks["sources"])
         elif event == "parse_total":
             if "sources" in tasks:  # a reprocess reads no source: nothing more will come for this bar
-                progress.update(tasks["sources"], completed=progress.tasks[tasks["sources"]].total)
+                progress.update(tasks["sources"], completed=tasks["sources_total"])
             tasks["parse"] = progress.add_task("parsing and extracting", total=fields["total"])
         elif event == "parsed" and "parse" in tasks:
             progress.advance(tasks["parse"], fields.get("n", 1))
