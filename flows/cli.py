@@ -1,4 +1,4 @@
-"""The `changai` command line: run, progress, validate, sources, score (Prefect imported only by `run`)."""
+"""The `changai` command line: run, serve, progress, validate, sources, score (Prefect imported by run and serve)."""
 
 from __future__ import annotations
 
@@ -25,10 +25,8 @@ def _prepare_prefect_env() -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    _prepare_prefect_env()
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from flows.ingest import ingest
+    from flows.params import InvalidParameters, check_params
+    from flows.sources import SourceConfigError, load_sources, select_sources
 
     params = dict(
         sources=args.source or None,
@@ -41,9 +39,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         urls=args.url or None,
         parser=args.parser,
     )
+    try:  # the flow checks these again; checking here first fails in 0.1 s instead of after Prefect starts
+        check_params(**params)
+        select_sources(load_sources(args.data_dir), params["sources"])
+    except (InvalidParameters, SourceConfigError) as exc:
+        print(f"changai run: {exc}", file=sys.stderr)
+        return 2
+    _prepare_prefect_env()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.ingest import ingest
+    from flows.live_display import progress_display
+
     # A one-shot run in this process needs no crash-detection heartbeat; it costs ~1 s per flow
     # (prefect PR #19641). Served deployments keep Prefect's default.
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), progress_display():
         state = ingest(**params, return_state=True)
     summary = state.result(raise_on_failure=False) if state.is_completed() or state.is_failed() else None
     if not isinstance(summary, dict):
@@ -57,14 +67,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def print_summary(summary: dict) -> None:
+    from flows.run_report import render_text
+
     mode = " (dry run: nothing written)" if summary.get("dry_run") else ""
     print(f"changai run {summary['snapshot_date']}{mode}")
-    for s in summary["sources"]:
-        status = "ok" if s["ok"] else f"FAILED: {s['reason']}"
-        print(
-            f"  source {s['source']}: {s['discovered']} documents, {s['new_or_changed']} new or changed, "
-            f"{s['unchanged']} unchanged — {status}"
-        )
     print(
         f"  reports read: {summary['reports_read']} "
         f"(ok {summary['reports_ok']}, rejected {summary['reports_rejected']})"
@@ -76,8 +82,6 @@ def print_summary(summary: dict) -> None:
     print(f"  rows rejected by validation: {summary['rows_rejected']}")
     if summary.get("duplicates"):
         print(f"  duplicate stories (figures kept out of progress.csv): {summary['duplicates']}")
-    for problem in summary.get("problems", [])[:20]:
-        print(f"  problem: {problem}")
     if summary.get("snapshot_path"):
         print(f"  snapshot: {summary['snapshot_path']}")
     if summary.get("current"):
@@ -86,6 +90,7 @@ def print_summary(summary: dict) -> None:
             f"  current tables: {c['reports']} reports, {c['indicators']} indicator rows, "
             f"{c['progress']} progress points"
         )
+    print(render_text(summary))
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
@@ -175,12 +180,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from flows.sources import load_sources
+    from flows.source_status import print_sources
 
-    for s in load_sources(Path(args.data_dir)):
-        where = s.folder or ", ".join(s.list_pages)
-        print(f"{s.id:<20} {s.kind:<6} parser={s.parser:<12} {'enabled ' if s.enabled else 'disabled'} {where}")
-    return 0
+    return print_sources(Path(args.data_dir))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.serve import run
+
+    return run(args.data_dir, args.api_url, args.startup_timeout)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -209,6 +217,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--parser", metavar="ID", help="parser for --url pages (default: detected from the page)")
     run.set_defaults(func=cmd_run)
 
+    serve = sub.add_parser(
+        "serve", help="serve the scheduled deployments (starts a local Prefect server when none answers)"
+    )
+    serve.add_argument("--data-dir", type=Path, default=Path("data"), help="data directory (default: data)")
+    serve.add_argument("--api-url", help="Prefect API URL (default: PREFECT_API_URL, else http://127.0.0.1:4200/api)")
+    serve.add_argument(
+        "--startup-timeout", type=float, default=120.0, help="seconds to wait for a server it starts (default 120)"
+    )
+    serve.set_defaults(func=cmd_serve)
+
     prog = sub.add_parser("progress", help="print a city's indicator series")
     prog.add_argument("--city")
     prog.add_argument("--indicator")
@@ -220,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--data-dir", type=Path, default=Path("data"))
     val.set_defaults(func=cmd_validate)
 
-    src = sub.add_parser("sources", help="list configured sources")
+    src = sub.add_parser("sources", help="list configured sources with their last run, last success and counts")
     src.add_argument("--data-dir", type=Path, default=Path("data"))
     src.set_defaults(func=cmd_sources)
 

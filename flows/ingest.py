@@ -9,12 +9,14 @@ from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows import live, run_log, run_report
 from flows.duplicates import mark_duplicates, mark_new_duplicates
-from flows.local_source import TZ, collect_local
+from flows.local_source import TZ, collect_local, now_iso
+from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, check_params
 from flows.progress import build_progress
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
@@ -85,7 +87,8 @@ def collect_source(
     except Exception as exc:  # the source as a whole failed; other sources go on
         outcome.ok, outcome.reason = False, f"{type(exc).__name__}: {exc}"
         logger.error("source %s failed: %s", source.id, outcome.reason)
-        if not refs:
+        if not refs:  # documents found before the failure still land
+            live.emit("source_done", source=source.id, discovered=0, new=0, ok=False)
             return outcome
     outcome.discovered = len(refs)
     for ref in refs:
@@ -95,6 +98,7 @@ def collect_source(
             continue
         outcome.refs.append(ref)
     logger.info("source %s: %d documents, %d new or changed", source.id, outcome.discovered, len(outcome.refs))
+    live.emit("source_done", source=source.id, discovered=outcome.discovered, new=len(outcome.refs), ok=True)
     return outcome
 
 
@@ -103,7 +107,7 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str) -> BatchResult:
     store = DataStore(data_dir)
     today = date.fromisoformat(day)
     out = BatchResult()
-    for ref in refs:
+    for ref in live.each(refs, "parsed"):
         rid = report_id_for(ref.source, ref.url)
         out.processed_ids.add(rid)
         if ref.error:
@@ -176,11 +180,6 @@ def rebuild_current(store: DataStore) -> dict[str, int]:
     return {"reports": len(reports), "indicators": len(indicators), "progress": len(progress)}
 
 
-def _known_reports(store: DataStore) -> dict[str, tuple[str, str, str]]:
-    _, reports = store.current_state()
-    return {r.report_id: (r.content_sha256, r.parser, r.extractor_version) for r in reports.itertuples()}
-
-
 def _reprocess_refs(store: DataStore, selected: list[SourceConfig]) -> list[SourceOutcome]:
     """Stored raw documents of the selected sources, to re-parse without fetching."""
     _, reports = store.current_state()
@@ -221,25 +220,42 @@ def _in_window(publish_date: str, since: date | None, until: date | None) -> boo
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True, validate_parameters=True)
 def ingest(
-    sources: list[str] | None = None,
-    data_dir: str = "data",
+    sources: list[SourceId] | None = None,
+    data_dir: DataDir = "data",
     reprocess: bool = False,
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     dry_run: bool = False,
-    inbox: str | None = None,
-    urls: list[str] | None = None,
-    parser: str | None = None,
+    inbox: Folder | None = None,
+    urls: list[PageUrl] | None = None,
+    parser: ParserId | None = None,
 ) -> dict[str, Any]:
     """Ingest reform reports from the configured sources and append today's snapshot.
 
-    sources: source ids (default: every enabled source); reprocess: re-parse stored raw
-    documents instead of fetching; since/until: publish-date window (backfills); dry_run: parse
-    and validate, write nothing; inbox: a folder to read instead of the inbox source's own;
-    urls: fetch exactly these pages (under the matching http source, else "manual"); parser:
-    the parser id for `urls` (default: the source's, or detected from each page).
+    Args:
+        sources: source ids from the data dir's sources.toml, e.g. ["inbox"]; unset (null) runs every enabled source
+        data_dir: the data directory (relative to the working directory of the run)
+        reprocess: re-parse the stored raw documents (after a parser or extractor upgrade) instead of reading sources
+        since: only reports published on or after this date (backfills)
+        until: only reports published on or before this date (backfills)
+        dry_run: parse and validate, write nothing
+        inbox: a folder to read instead of the inbox source's own folder
+        urls: fetch exactly these http(s) pages (filed under the matching http source, else "manual")
+        parser: the parser id for urls (default: the source's, or detected from each page)
     """
+    params = check_params(
+        sources=sources,
+        data_dir=data_dir,
+        reprocess=reprocess,
+        since=since,
+        until=until,
+        dry_run=dry_run,
+        inbox=inbox,
+        urls=urls,
+        parser=parser,
+    )
     logger = get_run_logger()
+    started_at = now_iso()
     data_path = Path(data_dir)
     store = DataStore(data_path)
     day = snapshot_day()
@@ -248,15 +264,18 @@ def ingest(
         selected = [url_source(urls, parser, configured, sources)]
     else:
         selected = select_sources(configured, sources, include_manual=reprocess)
+    live.emit("sources", total=len(selected))
     lock = None if dry_run else store.acquire()
     try:
-        known = {} if reprocess else _known_reports(store)
+        baseline = run_report.Baseline.of(*store.current_state())
+        known = {} if reprocess else baseline.known
         if reprocess:
             outcomes = _reprocess_refs(store, selected)
         else:
             futures = [collect_source.submit(s, str(data_path), inbox, known, dry_run) for s in selected]
             outcomes = [f.result() for f in futures]
         merged = BatchResult()
+        live.emit("parse_total", total=sum(len(o.refs) for o in outcomes))
         for outcome in outcomes:
             for i in range(0, len(outcome.refs), BATCH_SIZE):
                 part = parse_batch(outcome.refs[i : i + BATCH_SIZE], str(data_path), day)
@@ -275,9 +294,11 @@ def ingest(
             reports = reports[keep]
             indicators = indicators[~indicators["report_id"].isin(dropped)]
             merged.processed_ids -= dropped
+        live.emit("stage", name="validate")
         valid_reports, valid_ind, rejected = validate_tables(reports, indicators, day)
         summary: dict[str, Any] = {
             "snapshot_date": day,
+            "parameters": params.model_dump(mode="json"),
             "dry_run": dry_run,
             "data_dir": str(data_path),
             "sources": [
@@ -293,6 +314,7 @@ def ingest(
             "rows_rejected": len(rejected),
             "problems": [f"{r['url']}: {r['reason']}" for r in merged.reports if r["status"] == "rejected"],
         }
+        live.emit("stage", name="commit")
         if not dry_run and (merged.processed_ids or not reports.empty):
             result = store.commit(day, merged.processed_ids, valid_reports, valid_ind, rejected, merged.protect_ids)
             summary.update(
@@ -304,10 +326,29 @@ def ingest(
             summary.update(indicators_added=0, indicators_retracted=0, snapshot_path="")
         if not dry_run:
             summary["current"] = rebuild_current(store)
+        summary["report"] = run_report.build(
+            outcomes=outcomes,
+            reports=reports,
+            indicators=valid_ind,
+            rejected=rejected,
+            baseline=baseline,
+            reprocess=reprocess,
+            progress=None if dry_run else run_report.read_progress(data_path),
+        )
+        if not dry_run:
+            run_log.append_run(
+                data_path,
+                flow_run_id=str(flow_run.get_id() or ""),
+                started_at=started_at,
+                finished_at=now_iso(),
+                mode="reprocess" if reprocess else "ingest",
+                report=summary["report"],
+            )
     finally:
         if lock is not None:
             lock.release()
-    _publish_artifacts(summary)
+    run_report.publish(summary)
+    run_report.log_changes(summary, logger)
     failed = [s for s in summary["sources"] if not s["ok"]]
     for s in failed:
         logger.error("source %s failed: %s", s["source"], s["reason"])
@@ -316,29 +357,3 @@ def ingest(
     return Completed(
         message=f"{summary['indicators_extracted']} figures from {summary['reports_read']} reports", data=summary
     )
-
-
-def _publish_artifacts(summary: dict[str, Any]) -> None:
-    rows = [
-        {
-            "source": s["source"],
-            "ok": s["ok"],
-            "discovered": s["discovered"],
-            "unchanged": s["unchanged"],
-            "new_or_changed": s["new_or_changed"],
-            "reason": s["reason"],
-        }
-        for s in summary["sources"]
-    ]
-    create_table_artifact(key="ingest-sources", table=rows, description="Per source: documents found and processed")
-    lines = [
-        f"# Ingest {summary['snapshot_date']}",
-        "",
-        f"- reports read: {summary['reports_read']} (rejected {summary['reports_rejected']})",
-        f"- figures extracted: {summary['indicators_extracted']}, new: {summary['indicators_added']}, "
-        f"retracted: {summary['indicators_retracted']}",
-        f"- rows rejected by validation: {summary['rows_rejected']}",
-    ]
-    if summary["problems"]:
-        lines += ["", "## Problems", *[f"- {p}" for p in summary["problems"][:50]]]
-    create_markdown_artifact(key="ingest-summary", markdown="\n".join(lines), description="What this run changed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,9 @@ def test_run_then_progress_validate_sources(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "reports read: 8" in result.stdout
+    assert re.search(r"^inbox +ok +8 +8 +0 +8 +0 +\d+ +\d+ +0", result.stdout, flags=re.MULTILINE)  # per-source row
+    assert "new figures per city: " in result.stdout and "new report: 淮安市 2022-12-13" in result.stdout
+    assert "parsing and extracting" not in result.stderr  # no progress bars when not on a terminal
     assert "snapshot: " in result.stdout and "2026-03-02" in result.stdout
     assert (data / "snapshots" / "2026-03-02" / "indicators.csv").exists()
 
@@ -51,6 +55,11 @@ def test_run_then_progress_validate_sources(tmp_path: Path) -> None:
 
     sources = changai("sources", "--data-dir", str(ROOT / "data"), cwd=ROOT)
     assert sources.returncode == 0 and "inbox" in sources.stdout
+    (data / "sources.toml").write_text((ROOT / "data" / "sources.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    sources = changai("sources", "--data-dir", str(data), cwd=ROOT)
+    assert sources.returncode == 0
+    (row,) = [line for line in sources.stdout.splitlines() if "│ inbox" in line]
+    assert re.search(r"│ \d{4}-\d\d-\d\d \d\d:\d\d ok +│ \d{4}-\d\d-\d\d \d\d:\d\d +│ 8/0/0 ", row), row
 
 
 def test_run_fails_with_a_reason_when_a_source_fails(tmp_path: Path) -> None:
@@ -64,3 +73,7 @@ def test_bad_arguments_fail_before_running(tmp_path: Path) -> None:
     assert result.returncode == 2 and "not a date" in result.stderr
     result = changai("run", "--source", "nope", "--data-dir", str(ROOT / "data"), "--dry-run", cwd=ROOT)
     assert result.returncode != 0 and "unknown source id(s): nope" in result.stderr
+    result = changai("run", "--since", "2022-07-01", "--until", "2022-06-30", "--data-dir", str(tmp_path), cwd=ROOT)
+    assert result.returncode == 2
+    assert "invalid parameters: since (2022-07-01) is after until (2022-06-30)" in result.stderr
+    assert not tmp_path.joinpath("snapshots").exists()

@@ -231,12 +231,36 @@ class RetractedSchema(pa.DataFrameModel):
         ordered = True
 
 
+class RunSchema(pa.DataFrameModel):
+    """runs.csv: one row per source per run (not dry runs), appended; `changai sources` reads it."""
+
+    flow_run_id: Series[str] = pa.Field(nullable=True, description="Prefect flow run id")
+    started_at: Series[str] = pa.Field(description="when the run started (ISO 8601, Asia/Shanghai)")
+    finished_at: Series[str] = pa.Field(description="when its data was committed (ISO 8601, Asia/Shanghai)")
+    mode: Series[str] = pa.Field(isin=["ingest", "reprocess"], description="read the sources, or re-parse raw/")
+    source: Series[str] = pa.Field(str_length={"min_value": 1}, description="source id")
+    status: Series[str] = pa.Field(isin=["ok", "failed"], description="did the source as a whole work")
+    reason: Series[str] = pa.Field(nullable=True, description="why it failed")
+    discovered: Series[int] = pa.Field(ge=0, description="documents the source listed")
+    fetched: Series[int] = pa.Field(ge=0, description="documents read from the source")
+    new_reports: Series[int] = pa.Field(ge=0, description="reports seen for the first time")
+    figures: Series[int] = pa.Field(ge=0, description="valid indicator rows extracted")
+    new_figures: Series[int] = pa.Field(ge=0, description="indicator rows that were not live before")
+    rejected: Series[int] = pa.Field(ge=0, description="documents and rows rejected")
+
+    class Config:
+        coerce = True
+        strict = True
+        ordered = True
+
+
 TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "reports": ReportSchema,
     "indicators": IndicatorSchema,
     "progress": ProgressSchema,
     "rejected": RejectedSchema,
     "retracted": RetractedSchema,
+    "runs": RunSchema,
 }
 
 
