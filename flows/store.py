@@ -5,7 +5,8 @@ data/datapackage.json and the lock files data/.changai.lock*. Current tables are
 from the snapshots. Crash safety (every step leaves each file old or new, and the next run
 finishes or undoes what a killed one left):
 
-1. raw/<source>/<sha256>.<ext> are written atomically and never rewritten; an extra raw file is harmless.
+1. raw/<source>/<sha256>.<ext> are written atomically and never rewritten (fsynced in one batch by
+   commit(), before the snapshot that refers to them); an extra raw file is harmless.
 2. commit() first writes the marker .changai.rebuild-pending, then the day's new snapshot into
    snapshots/.<day>.tmp-<pid>-<n>/ (complete and fsynced), renames it to snapshots/.<day>.ready/
    (the commit point), then moves its files into snapshots/<day>/ and removes it.
@@ -26,6 +27,7 @@ import shutil
 import socket
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
@@ -34,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from flows.csvio import TEMP_SUFFIX, atomic_write_bytes, fsync_dir, read_csv, write_csv
+from flows.csvio import TEMP_SUFFIX, atomic_write_bytes, fsync_dir, fsync_file, read_csv, write_csv
 from flows.failpoints import failpoint
 from validations.rules import RAW_PATH_RE, SOURCE_ID_RE
 from validations.schemas import columns_of
@@ -234,12 +236,28 @@ class DataStore:
         folder = self.raw_dir / source
         path = folder / f"{digest}{suffix}"
         if not path.exists() or path.stat().st_size != len(content):
-            atomic_write_bytes(path, content)
+            atomic_write_bytes(path, content, durable=False)  # commit() makes it durable (sync_raw)
         failpoint("raw-stored")
         meta_path = folder / f"{digest}.json"
         if not meta_path.exists():
-            atomic_write_bytes(meta_path, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+            meta_bytes = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
+            atomic_write_bytes(meta_path, meta_bytes, durable=False)
         return RawRef(source, digest, path.relative_to(self.root).as_posix())
+
+    def sync_raw(self, rel_paths: Iterable[str]) -> None:
+        """fsync raw documents (and their .json) and folders before a snapshot refers to them: one
+        batch per commit instead of two fsyncs per document while collecting (~13 ms each here)."""
+        folders = set()
+        for rel in set(rel_paths):
+            if not rel or not RAW_PATH_RE.match(rel):
+                continue
+            path = self.root / rel
+            for p in (path, path.with_suffix(".json")):
+                if p.exists():
+                    fsync_file(p)
+            folders.add(path.parent)
+        for folder in folders:
+            fsync_dir(folder)
 
     def _raw_path(self, rel_path: str) -> Path:
         if not RAW_PATH_RE.match(rel_path or ""):
@@ -350,6 +368,8 @@ class DataStore:
         landed = set(reports["report_id"]) if not reports.empty else set()
         refused = set(reports.loc[reports["status"] == "rejected", "report_id"]) if not reports.empty else set()
         protect_ids = set(protect_ids or set()) | refused | (set(processed_ids) - landed)
+        if not reports.empty:
+            self.sync_raw(reports["raw_path"].astype(str))
         self.mark_rebuild_pending()
         failpoint("commit-start")
         base_ind, _ = self.state_before(day)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -108,12 +109,26 @@ def _positions(evidence: str, mentions: Iterable[str]) -> list[int]:
     return out
 
 
+class Row(NamedTuple):
+    indicator_row_id: str
+    report_id: str
+    evidence: str
+    mention: str
+    unit: str
+    value: float
+    qualifier: str
+
+
 def components_over_total(df: pd.DataFrame) -> list[tuple[str, str, str]]:
     """共…其中…: parts stated after 其中 (same unit) against the last figure before it (the total)."""
     s = df[df["evidence"].map(text).str.contains(BETWEEN_PARTS, regex=False) & df["value"].notna()]
+    fields = ["indicator_row_id", "report_id", "evidence", "mention", "unit", "value", "qualifier"]
+    sentences: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for values in s.sort_values("char_start")[fields].itertuples(index=False, name=None):
+        row = Row(*values)
+        sentences[(row.report_id, row.evidence)].append(row)
     out: list[tuple[str, str, str]] = []
-    for (_, evidence), g in s.sort_values("char_start").groupby(["report_id", "evidence"], sort=False):
-        rows = list(g.itertuples())
+    for (_, evidence), rows in sentences.items():
         positions = _positions(evidence, [r.mention for r in rows])
         start = 0
         while (mark := evidence.find(BETWEEN_PARTS, start)) >= 0:
