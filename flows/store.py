@@ -92,6 +92,13 @@ def lock_timeout() -> float:
         return DEFAULT_LOCK_TIMEOUT
 
 
+def _tell(message: str) -> None:
+    # straight to stderr: inside a flow with log_prints, print() becomes an INFO log line that the
+    # CLI's WARNING log level hides, and a waiting user must see why nothing happens
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
 class StoreLock:
     """The held lock of a data dir; release() is idempotent."""
 
@@ -138,11 +145,9 @@ class DataStore:
         try:
             lock.acquire(timeout=0)
         except Timeout:
-            print(
+            _tell(
                 f"changai: {self.root} is being written by another changai run ({self.lock_holder()}); "
-                f"waiting up to {timeout:.0f} s for it to finish",
-                file=sys.stderr,
-                flush=True,
+                f"waiting up to {timeout:.0f} s for it to finish"
             )
             started = time.monotonic()
             try:
@@ -152,7 +157,7 @@ class DataStore:
                     f"another changai run is still writing {self.root} after {timeout:.0f} s "
                     f"({self.lock_holder()}); try again later or raise {LOCK_TIMEOUT_ENV}"
                 ) from exc
-            print(f"changai: lock free after {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+            _tell(f"changai: lock free after {time.monotonic() - started:.1f} s")
         held = StoreLock(lock, self.root / LOCK_INFO)
         try:
             info = {

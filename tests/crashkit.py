@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from flows.csvio import read_csv
 from flows.store import SNAPSHOT_TABLES, DataStore
 from tests.conftest import ROOT
-from validations.audit import typed
+from tests.docgen import steps, sync_inbox
+from validations.audit import audit, typed
 from validations.schemas import columns_of, validation_context
 from validations.validate import split_valid
 
@@ -144,3 +149,32 @@ def diff_states(a: dict[str, object], b: dict[str, object]) -> list[str]:
         if a.get(key) != b.get(key):
             problems.append(key)
     return problems
+
+
+@pytest.fixture(scope="module", name="history")
+def history_fixture(tmp_path_factory: pytest.TempPathFactory):
+    """The scripted history run without kills: per step its day, layout, duration and final state."""
+    root = tmp_path_factory.mktemp("history")
+    inbox, ref = root / "inbox", root / "reference"
+    zygote = Zygote()
+    out = []
+    try:
+        for i, (day, layout) in enumerate(steps()):
+            sync_inbox(inbox, layout)
+            started = time.monotonic()
+            zygote.run(inbox, ref, day, root / "phases.txt")
+            out.append(Step(day, layout, time.monotonic() - started, table_state(ref), root / f"after-{i}"))
+            shutil.copytree(ref, out[-1].copy)
+    finally:
+        zygote.close()
+    assert audit(ref).problems == 0
+    return inbox, out
+
+
+@dataclass
+class Step:
+    day: str
+    layout: dict[int, int]
+    seconds: float  # how long the unkilled run took
+    state: dict  # tables after it (crashkit.table_state)
+    copy: Path  # the data dir after it

@@ -14,49 +14,27 @@ import shutil
 import signal
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from flows.failpoints import POINTS
 from flows.store import DataStore
-from tests.crashkit import Zygote, assert_every_csv_sound, diff_states, killed_by_sigkill, last_phase, table_state
-from tests.docgen import steps, sync_inbox
+from tests.crashkit import (  # noqa: F401 - history_fixture provides the `history` fixture
+    Zygote,
+    assert_every_csv_sound,
+    diff_states,
+    history_fixture,
+    killed_by_sigkill,
+    last_phase,
+    table_state,
+)
+from tests.docgen import sync_inbox
 from validations.audit import audit
 
 pytestmark = pytest.mark.slow
 KILLS_PER_STEP = 8  # three steps: 24 kills at random moments
 SEED = int(os.environ.get("CHANGAI_CRASH_SEED", "20261121"))
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory):
-    """The scripted history run without kills: per step its day, layout, duration and final state."""
-    root = tmp_path_factory.mktemp("history")
-    inbox, ref = root / "inbox", root / "reference"
-    zygote = Zygote()
-    out = []
-    try:
-        for i, (day, layout) in enumerate(steps()):
-            sync_inbox(inbox, layout)
-            started = time.monotonic()
-            zygote.run(inbox, ref, day, root / "phases.txt")
-            out.append(Step(day, layout, time.monotonic() - started, table_state(ref), root / f"after-{i}"))
-            shutil.copytree(ref, out[-1].copy)
-    finally:
-        zygote.close()
-    assert audit(ref).problems == 0
-    return inbox, out
-
-
-@dataclass
-class Step:
-    day: str
-    layout: dict[int, int]
-    seconds: float  # how long the unkilled run took
-    state: dict  # tables after it (crashkit.table_state)
-    copy: Path  # the data dir after it
 
 
 def test_random_sigkills_never_corrupt_or_lose_data(history, tmp_path: Path) -> None:
