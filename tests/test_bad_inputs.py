@@ -18,7 +18,9 @@ import pytest
 from flows.csvio import read_csv
 from flows.ingest import process_refs, validate_tables
 from flows.local_source import collect_local
+from flows.sources import SourceConfigError, parse_sources
 from flows.store import DataStore
+from parsers.report import MAX_DOCUMENT_BYTES, process_document
 from tests.bad_inputs import GOOD, build
 from validations.audit import audit
 
@@ -102,7 +104,8 @@ def test_bad_input_corpus(prefect_harness, sample_data_dir: Path, today, tripwir
     after = read_csv(sample_data_dir / "indicators.csv")
     assert set(before["indicator_row_id"]) <= set(after["indicator_row_id"])
     assert rows["truncated.html"]["n_indicators"] != "0" and rows["entities.html"]["city"] == "无锡市"
-    assert "FETCHED" not in "".join(after["evidence"]) and "root:" not in "".join(after["evidence"])
+    evidence = "".join(after["evidence"])
+    assert "FETCHED" not in evidence and "root:" not in evidence and "lollol" not in evidence  # nothing expanded
     # duplicates share one raw file and are flagged, not dropped
     assert rows["copy-a.txt"]["raw_path"] == rows["copy-b.txt"]["raw_path"] == rows["huaian-again.txt"]["raw_path"]
     flags = read_csv(sample_data_dir / "flags.csv")
@@ -177,3 +180,25 @@ def test_unreadable_file_is_reported() -> None:
         locked.chmod(0o644)
         locked.unlink()
         folder.rmdir()
+
+
+def test_limits_hold_for_any_source() -> None:
+    """The byte limit also guards documents that did not come through the inbox (e.g. fetched pages)."""
+    big = process_document(b"a" * (MAX_DOCUMENT_BYTES + 1), "https://example.invalid/a.html", "local")
+    assert big.status == "rejected" and "document too large" in big.reason
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"list_pages": ["file:///etc/passwd"]}, r"is not an http\(s\) URL"),
+        ({"list_pages": ["ftp://example.invalid/list"]}, r"is not an http\(s\) URL"),
+        ({"id": "../raw"}, "it names a folder"),
+    ],
+)
+def test_sources_only_fetch_http_and_name_safe_folders(entry: dict, message: str) -> None:
+    base = {"id": "site", "kind": "http", "parser": "local", "list_pages": ["https://example.invalid/list"]}
+    base["link_pattern"] = r"/article/\d+\.html$"
+    parse_sources({"source": [base]})  # the base entry is fine
+    with pytest.raises(SourceConfigError, match=message):
+        parse_sources({"source": [base | entry]})

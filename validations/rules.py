@@ -47,9 +47,34 @@ MAX_ABS_VALUE = {"人": 1.5e9, "人次": 1e10, "元": 1e14, "平方米": 1e10, "
 MAX_ABS_COUNT = 1e9
 
 
+# The product contract's canonical units (spec: indicators.md). grammar.toml maps every surface
+# form onto one of them (18.3万人次 -> 人次, 名 -> 人); tests/test_conventions.py holds it to that.
+CANONICAL_UNITS = [
+    "人",
+    "人次",
+    "元",
+    "个",
+    "家",
+    "所",
+    "项",
+    "件",
+    "场",
+    "次",
+    "篇",
+    "期",
+    "批",
+    "支",
+    "户",
+    "份",
+    "座",
+    "条",
+    "平方米",
+    "%",
+]
+
+
 def canonical_units() -> list[str]:
-    """Canonical units are the targets of grammar.toml [units] (18.3万人次 -> 人次, 名 -> 人)."""
-    return sorted(set(grammar().units.values()))
+    return list(CANONICAL_UNITS)
 
 
 def indicator_ids() -> list[str]:

@@ -18,7 +18,16 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from validations import rules
-from validations.rules import elementwise, text
+from validations.rules import (  # noqa: F401
+    CANONICAL_UNITS,
+    CODE_RE,
+    DATE_RE,
+    QUALIFIERS,
+    REPORT_STATUSES,
+    elementwise,
+    indicator_ids,
+    text,
+)
 
 TZ_NAME = "Asia/Shanghai"
 

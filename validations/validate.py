@@ -108,6 +108,7 @@ def split_valid(df: pd.DataFrame, table: str, snapshot_date: str) -> tuple[pd.Da
     if df.empty:
         return pd.DataFrame(columns=columns_of(table)), empty_rejected()
     failures: dict[int, list[Failure]] = defaultdict(list)
+    df = _numbers_cellwise(df, schema, failures)
     remaining = df
     valid = pd.DataFrame(columns=columns_of(table))
     for _ in range(MAX_PASSES):
@@ -132,7 +133,28 @@ def split_valid(df: pd.DataFrame, table: str, snapshot_date: str) -> tuple[pd.Da
         remaining = remaining.iloc[0:0]
     if remaining.empty:
         valid = pd.DataFrame(columns=columns_of(table))
+    valid = valid.drop(index=[i for i in failures if i in valid.index])  # cells that were not numbers
     return valid.reset_index(drop=True), rejected_rows(df, failures, table, snapshot_date)
+
+
+def _numbers_cellwise(df: pd.DataFrame, schema: pa.DataFrameSchema, failures: dict) -> pd.DataFrame:
+    """Convert numeric columns cell by cell: one bad cell must fail its row, not the column's dtype
+    (which pandera would then fail for every row). The bad cell becomes missing, and is named."""
+    out = df.copy()
+    for name, col in schema.columns.items():
+        kind = str(col.dtype)
+        if name not in out.columns or kind not in ("float64", "int64"):
+            continue
+        raw = out[name]
+        numbers = pd.to_numeric(raw, errors="coerce")
+        given = raw.notna() & (raw.astype(str).str.strip() != "")
+        bad = given & numbers.isna() & (raw.astype(str).str.strip().str.lower() != "nan")
+        if kind == "int64":
+            bad |= numbers.notna() & ((numbers % 1) != 0)
+        for i in out.index[bad]:
+            failures[i].append(Failure(f"{name}:coerce_dtype", f"{name}={_short(raw[i])} (not a {kind[:-2]} number)"))
+        out[name] = numbers.where(~bad)
+    return out
 
 
 def empty_rejected() -> pd.DataFrame:
