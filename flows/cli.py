@@ -132,6 +132,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         "previous_value",
         "change",
         "change_pct",
+        "flags",
     ):
         table.add_column(col, justify="right" if col in ("value", "previous_value", "change", "change_pct") else "left")
     for row in df.itertuples():
@@ -146,6 +147,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
             _fmt(row.previous_value),
             _fmt(row.change),
             row.change_pct,
+            getattr(row, "flags", ""),
         )
     import shutil
 
