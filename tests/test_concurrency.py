@@ -124,3 +124,15 @@ def test_real_run_killed_mid_commit_recovers_and_matches_the_driver(history, tmp
     assert code == 0, err[-2000:]
     assert diff_states(table_state(data), second.state) == []
     assert audit(data).problems == 0
+
+
+def test_a_run_that_cannot_get_the_lock_says_why(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (tmp_path / "inbox").mkdir()
+    held = DataStore(data).acquire()
+    try:
+        code, _, err = Run(tmp_path / "inbox", data, "2026-03-02", CHANGAI_LOCK_TIMEOUT="1").finish()
+    finally:
+        held.release()
+    assert code != 0
+    assert WAITING in err and "still writing" in err and f"pid {os.getpid()}" in err
