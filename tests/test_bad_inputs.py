@@ -104,6 +104,9 @@ def test_bad_input_corpus(prefect_harness, sample_data_dir: Path, today, tripwir
     after = read_csv(sample_data_dir / "indicators.csv")
     assert set(before["indicator_row_id"]) <= set(after["indicator_row_id"])
     assert rows["truncated.html"]["n_indicators"] != "0" and rows["entities.html"]["city"] == "无锡市"
+    for name in ("stocks.txt", "football.txt"):  # numbers of other subjects: kept, but filed as `other`
+        theirs = after[after["report_id"] == rows[name]["report_id"]]
+        assert len(theirs) >= 2 and set(theirs["indicator"]) == {"other"}
     evidence = "".join(after["evidence"])
     assert "FETCHED" not in evidence and "root:" not in evidence and "lollol" not in evidence  # nothing expanded
     # duplicates share one raw file and are flagged, not dropped
