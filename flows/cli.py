@@ -82,6 +82,12 @@ def print_summary(summary: dict) -> None:
     print(f"  rows rejected by validation: {summary['rows_rejected']}")
     if summary.get("duplicates"):
         print(f"  duplicate stories (figures kept out of progress.csv): {summary['duplicates']}")
+    flags = summary.get("flags") or {}
+    if flags.get("total"):
+        kinds = ", ".join(f"{k} {v}" for k, v in flags["by_flag"].items())
+        print(f"  flags: {flags['total']} ({kinds}); {flags['this_run']} on this run's reports — see flags.csv")
+        for line in flags["examples"][:10]:
+            print(f"  flag: {line}")
     if summary.get("snapshot_path"):
         print(f"  snapshot: {summary['snapshot_path']}")
     if summary.get("current"):
@@ -126,6 +132,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         "previous_value",
         "change",
         "change_pct",
+        "flags",
     ):
         table.add_column(col, justify="right" if col in ("value", "previous_value", "change", "change_pct") else "left")
     for row in df.itertuples():
@@ -140,6 +147,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
             _fmt(row.previous_value),
             _fmt(row.change),
             row.change_pct,
+            getattr(row, "flags", ""),
         )
     import shutil
 
@@ -158,25 +166,25 @@ def _fmt(value: str) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from flows.csvio import read_csv
-    from validations.validate import split_valid
+    """Re-check everything stored (validations/audit.py); waits for a running `changai run` to finish."""
+    from flows.store import DataStore, StoreBusyError
+    from validations.audit import audit, format_audit
 
-    data_dir = Path(args.data_dir)
-    problems = 0
-    for table in ("reports", "indicators", "progress"):
-        path = data_dir / f"{table}.csv"
-        if not path.exists():
-            print(f"{table}.csv: missing")
-            problems += 1
-            continue
-        df = read_csv(path)
-        df = df.replace("", None)
-        _, rejected = split_valid(df, table, "validate")
-        problems += len(rejected)
-        print(f"{table}.csv: {len(df)} rows, {len(rejected)} invalid")
-        for r in rejected.head(20).itertuples():
-            print(f"  {r.row_id}: {r.checks} ({r.details[:160]})")
-    return 1 if problems else 0
+    store = DataStore(args.data_dir)
+    try:
+        held = store.acquire(recover=False) if args.data_dir.is_dir() else None
+    except StoreBusyError as exc:
+        print(f"changai validate: {exc}", file=sys.stderr)
+        return 2
+    except OSError:  # a read-only data dir cannot hold a lock file: check it as it is
+        held = None
+    try:
+        result = audit(args.data_dir)
+    finally:
+        if held is not None:
+            held.release()
+    print("\n".join(format_audit(result)))
+    return 1 if result.problems else 0
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

@@ -1,37 +1,65 @@
-"""Atomic, Excel-safe CSV and file writes, and the matching reads (UTF-8 with BOM)."""
+"""Atomic, Excel-safe CSV and file writes, and the matching reads (UTF-8 with BOM, CRLF rows)."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 ENCODING = "utf-8-sig"  # the BOM makes Excel and WPS show Chinese correctly; pandas strips it
+# CRLF (RFC 4180): with it the CSV writer also quotes a bare \r inside a cell; with "\n" alone a
+# stray \r from a document split the row in two on reading.
+LINE_END = "\r\n"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+# A plain signed number is data to a spreadsheet, not a formula: -60 or -1.5e3 stay as written
+# so that pandas reads numeric columns unchanged ("+1" is still escaped: Excel evaluates it).
+PLAIN_NUMBER_RE = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+TEMP_SUFFIX = ".tmp"
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, rename: readers see old or new, never half."""
+def temp_name_prefix(target: Path) -> str:
+    """Temp files of a write to `target` are `.<name>.<random>.tmp` in the same folder (recover() removes them)."""
+    return f".{target.name}."
+
+
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write to a temp file in the same folder, fsync, rename: readers see old or new, never half.
+
+    durable=False skips the fsyncs: still atomic for a killed process, and the caller makes the
+    file durable later with fsync_file (raw documents: once, just before the commit that uses them).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (a crash after it cannot bring the old entry back)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -46,7 +74,9 @@ def _fsync_dir(folder: Path) -> None:
 
 def neutralise_cell(value: object) -> object:
     """'=1+1' -> "'=1+1" so spreadsheets never run a formula; a leading ' is escaped too (round-trip)."""
-    if isinstance(value, str) and value and (value[0] in FORMULA_STARTS or value[0] == ESCAPE):
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] == ESCAPE or (value[0] in FORMULA_STARTS and not PLAIN_NUMBER_RE.fullmatch(value)):
         return ESCAPE + value
     return value
 
@@ -57,14 +87,19 @@ def restore_cell(value: object) -> object:
     return value
 
 
-def write_csv(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
+def csv_bytes(df: pd.DataFrame, columns: list[str]) -> bytes:
+    """The exact bytes write_csv stores for `df` (columns in this order)."""
     out = df.reindex(columns=columns).copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralise_cell)
     buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    atomic_write_bytes(path, buf.getvalue().encode(ENCODING))
+    out.to_csv(buf, index=False, lineterminator=LINE_END)
+    return buf.getvalue().encode(ENCODING)
+
+
+def write_csv(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
+    atomic_write_bytes(path, csv_bytes(df, columns))
 
 
 def read_csv(path: Path, columns: list[str] | None = None) -> pd.DataFrame:

@@ -14,18 +14,18 @@ from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import live, run_log, run_report
-from flows.duplicates import mark_duplicates, mark_new_duplicates
+from flows.current import flag_summary
+from flows.current import rebuild_current as rebuild_current_tables
+from flows.duplicates import mark_new_duplicates
 from flows.local_source import TZ, collect_local, now_iso
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, check_params
-from flows.progress import build_progress
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
 from flows.store import DataStore
 from parsers.extract import EXTRACTOR_VERSION
 from parsers.report import process_document
-from validations.datapackage import write_datapackage
 from validations.schemas import columns_of
-from validations.validate import split_valid
+from validations.validate import validate_batch
 
 BATCH_SIZE = 500  # documents per parse task: Prefect costs ~30 ms per task, extraction ~1 ms per report
 
@@ -138,46 +138,14 @@ def parse_batch(refs: list[DocRef], data_dir: str, day: str) -> BatchResult:
 def validate_tables(
     reports: pd.DataFrame, indicators: pd.DataFrame, day: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Split both tables into valid and rejected rows; indicator rows of a rejected report go too."""
-    valid_reports, rejected_reports = split_valid(reports, "reports", day)
-    indicators = indicators.drop_duplicates("indicator_row_id") if not indicators.empty else indicators
-    valid_ind, rejected_ind = split_valid(indicators, "indicators", day)
-    if not valid_ind.empty:
-        orphan = ~valid_ind["report_id"].isin(set(valid_reports["report_id"]))
-        if orphan.any():
-            orphans = valid_ind[orphan]
-            extra = pd.DataFrame(
-                {
-                    "snapshot_date": day,
-                    "table": "indicators",
-                    "row_id": orphans["indicator_row_id"],
-                    "report_id": orphans["report_id"],
-                    "checks": "report_id_in_reports",
-                    "details": "report row was rejected",
-                    "row_json": "{}",
-                },
-                columns=columns_of("rejected"),
-            )
-            rejected_ind = pd.concat([rejected_ind, extra], ignore_index=True)
-            valid_ind = valid_ind[~orphan]
-    if not valid_reports.empty and not valid_ind.empty:
-        counts = valid_ind.groupby("report_id").size()
-        valid_reports["n_indicators"] = valid_reports["report_id"].map(counts).fillna(0).astype(int)
-    elif not valid_reports.empty:
-        valid_reports["n_indicators"] = 0
-    rejected = pd.concat([rejected_reports, rejected_ind], ignore_index=True)
-    return valid_reports, valid_ind, rejected
+    """Split both tables into valid and rejected rows (validations/validate.py: validate_batch)."""
+    return validate_batch(reports, indicators, day)
 
 
 def rebuild_current(store: DataStore) -> dict[str, int]:
-    """Re-derive reports.csv, indicators.csv, progress.csv and datapackage.json from the snapshots."""
-    indicators, reports = store.current_state()
-    reports = mark_duplicates(reports, indicators)  # over all reports: a later original can take over
-    duplicates = set(reports.loc[reports["duplicate_of"].astype(str) != "", "report_id"])
-    progress = build_progress(indicators, exclude_reports=duplicates)
-    store.write_current(reports, indicators, progress)
-    write_datapackage(store.root, store.snapshot_dates())
-    return {"reports": len(reports), "indicators": len(indicators), "progress": len(progress)}
+    """Re-derive the current tables (duplicates marked), flags and datapackage.json from the snapshots
+    (flows/current.py)."""
+    return rebuild_current_tables(store)
 
 
 def _reprocess_refs(store: DataStore, selected: list[SourceConfig]) -> list[SourceOutcome]:
@@ -306,13 +274,13 @@ def ingest(
             ],
             "reports_read": len(reports),
             "reports_ok": int((valid_reports["status"] == "ok").sum()) if not valid_reports.empty else 0,
-            "reports_rejected": int((reports["status"] == "rejected").sum()) if not reports.empty else 0,
+            "reports_rejected": int((valid_reports["status"] == "rejected").sum()) if not valid_reports.empty else 0,
             "indicators_extracted": len(valid_ind),
             "duplicates": int((valid_reports["duplicate_of"].astype(str) != "").sum())
             if not valid_reports.empty
             else 0,
             "rows_rejected": len(rejected),
-            "problems": [f"{r['url']}: {r['reason']}" for r in merged.reports if r["status"] == "rejected"],
+            "problems": [f"{r.url}: {r.reason}" for r in valid_reports.itertuples() if r.status == "rejected"],
         }
         live.emit("stage", name="commit")
         if not dry_run and (merged.processed_ids or not reports.empty):
@@ -344,6 +312,7 @@ def ingest(
                 mode="reprocess" if reprocess else "ingest",
                 report=summary["report"],
             )
+        summary["flags"] = flag_summary(store, merged.processed_ids, valid_ind if dry_run else None, valid_reports)
     finally:
         if lock is not None:
             lock.release()

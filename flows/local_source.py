@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from flows.rows import DocRef
 from flows.store import DataStore, sha256_hex
+from parsers.report import MAX_DOCUMENT_BYTES
 
 INBOX_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 TZ = ZoneInfo("Asia/Shanghai")
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = MAX_DOCUMENT_BYTES  # a larger file is reported, not read (nor kept in raw/)
 
 
 def now_iso() -> str:
@@ -38,11 +39,13 @@ def collect_local(
         url = path.resolve().as_uri()
         fetched_at = now_iso()
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                yield DocRef(source_id, url, parser, fetched_at, error=f"file too large ({size} bytes)", city=city)
+            with path.open("rb") as fh:  # read at most the limit: the file may grow after listing
+                content = fh.read(MAX_FILE_BYTES + 1)
+            if len(content) > MAX_FILE_BYTES:
+                size = max(path.stat().st_size, len(content))
+                error = f"file too large ({size} bytes > {MAX_FILE_BYTES}); not read"
+                yield DocRef(source_id, url, parser, fetched_at, error=error, city=city)
                 continue
-            content = path.read_bytes()
         except OSError as exc:  # vanished or unreadable: reported, the run goes on
             yield DocRef(
                 source_id, url, parser, fetched_at, error=f"cannot read file: {exc.strerror or exc}", city=city

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from parsers.registry import PARSER_MODULES
+from validations.rules import SOURCE_ID_RE
 
 SOURCES_FILE = "sources.toml"
 MANUAL_SOURCE_ID = "manual"  # pages fetched with `changai run --url` that belong to no configured source
@@ -70,6 +71,11 @@ def parse_sources(data: dict) -> list[SourceConfig]:
                 re.compile(entry.get(key, ""))
             except re.error as exc:
                 raise SourceConfigError(f"{where}: {key} is not a valid regex: {exc}") from exc
+        for page in entry.get("list_pages", []):
+            if not str(page).lower().startswith(("http://", "https://")):  # never file:, ftp:, data: …
+                raise SourceConfigError(f"{where}: list page {page!r} is not an http(s) URL")
+        if not re.fullmatch(SOURCE_ID_RE, str(entry["id"])):  # it names the raw/<source>/ folder
+            raise SourceConfigError(f"{where}: id must be letters, digits, _ . - (it names a folder)")
         seen.add(entry["id"])
         extra = {k: v for k, v in entry.items() if k not in known}
         fields = {k: (tuple(v) if isinstance(v, list) else v) for k, v in entry.items() if k in known}

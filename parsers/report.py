@@ -7,14 +7,21 @@ from datetime import date
 
 from parsers.dates import find_publish_date, make_date
 from parsers.decode import DecodeError
-from parsers.extract import EXTRACTOR_VERSION, extract
+from parsers.extract import EXTRACTOR_VERSION, MAX_FIGURES_PER_DOCUMENT, extract
 from parsers.figure_place import figure_place
 from parsers.model import Mention, ParsedPage, Place
 from parsers.places import resolve_report_place
 from parsers.registry import get_parser
-from parsers.segments import SpanIndex
+from parsers.segments import SpanIndex, sentence_spans
 
+# Limits for untrusted input (README "Data safety and validation"). Real reports are a few KB of
+# text with sentences under 400 characters; extraction time grows with figures x sentence length,
+# so these bound one hostile document to seconds: 20 MiB of bytes (an e-paper page with its
+# markup fits), 1 million characters of text, 10 000 characters in one sentence, and
+# parsers.extract.MAX_FIGURES_PER_DOCUMENT figures.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_TEXT_CHARS = 1_000_000
+MAX_SENTENCE_CHARS = 10_000
 
 
 @dataclass
@@ -61,6 +68,16 @@ def complete_date(page: ParsedPage, url: str, latest: date) -> tuple[str, str]:
     return find_publish_date(page.text, url, latest)
 
 
+def _over_limits(text: str) -> str:
+    """Why a text is too large to extract safely, or ""."""
+    if len(text) > MAX_TEXT_CHARS:
+        return f"text too long ({len(text)} characters > {MAX_TEXT_CHARS})"
+    longest = max((s.end - s.start for s in sentence_spans(text)), default=0)
+    if longest > MAX_SENTENCE_CHARS:
+        return f"a sentence of {longest} characters (> {MAX_SENTENCE_CHARS}): not prose, not extracted"
+    return ""
+
+
 def process_document(
     content: bytes, url: str, parser_id: str, declared_charset: str | None = None, today: date | None = None
 ) -> ReportResult:
@@ -80,6 +97,8 @@ def process_document(
         return ReportResult(parser_id, "rejected", f"parser {parser_id} failed: {type(exc).__name__}: {exc}")
     if not page.text.strip():
         return ReportResult(parser_id, "rejected", "no text in document", title=page.title, encoding=page.encoding)
+    if too_big := _over_limits(page.text):
+        return ReportResult(parser_id, "rejected", too_big, title=page.title, encoding=page.encoding)
     publish_date, date_source = complete_date(page, url, today)
     place = resolve_report_place(page.title, page.text, page.place_hints)
     mentions = extract(page.text)
@@ -88,6 +107,8 @@ def process_document(
     if not mentions:
         status, reason = "no_indicators", "no figures found in the text"
     notes = []
+    if len(mentions) >= MAX_FIGURES_PER_DOCUMENT:
+        notes.append(f"only the first {MAX_FIGURES_PER_DOCUMENT} figures were extracted (limit per document)")
     if not publish_date:
         notes.append("no publish date found in page, text or URL")
     elif date_source.startswith("text:latest"):

@@ -71,6 +71,7 @@ CONTRACT_PROGRESS_COLUMNS = [
     "change",
     "change_pct",
     "report_id",
+    "flags",  # added at the end: cross-table / cross-time flags of the point (issue 5)
 ]
 
 

@@ -1,4 +1,8 @@
-"""datapackage.json generated from the pandera schemas (fields, types, descriptions, keys) and snapshots."""
+"""datapackage.json generated from the pandera schemas (fields, types, constraints, checks, keys) and snapshots.
+
+Reads the schemas and the data dir's CSVs (hashes, row counts); writes data/datapackage.json.
+Nothing here is typed by hand, so the package cannot drift from the schemas.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +10,74 @@ import hashlib
 import json
 from pathlib import Path
 
-from validations.schemas import TABLE_SCHEMAS
+import pandera.pandas as pa
 
-PRIMARY_KEYS = {
-    "reports": ["report_id"],
-    "indicators": ["indicator_row_id"],
-    "progress": ["city", "indicator", "label", "unit", "period", "publish_date"],
+from validations.schemas import FOREIGN_KEYS, TABLE_SCHEMAS, primary_key
+
+TYPE_MAP = {
+    "str": "string",
+    "string[python]": "string",
+    "string[pyarrow]": "string",
+    "float64": "number",
+    "int64": "integer",
+    "bool": "boolean",
 }
-FOREIGN_KEYS = {
-    "indicators": [{"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}]
+CURRENT_TABLES = ("reports", "indicators", "progress", "flags")
+SNAPSHOT_TABLES = ("reports", "indicators", "retracted", "rejected")
+# pandera built-in check -> (Table Schema constraint, statistic holding its value)
+CONSTRAINTS = {
+    "isin": ("enum", "allowed_values"),
+    "str_matches": ("pattern", "pattern"),
+    "greater_than_or_equal_to": ("minimum", "min_value"),
+    "less_than_or_equal_to": ("maximum", "max_value"),
 }
-TYPE_MAP = {"str": "string", "float64": "number", "int64": "integer", "bool": "boolean"}
-CURRENT_TABLES = ("reports", "indicators", "progress")
+
+
+class UnmappedTypeError(TypeError):
+    """A schema column has a dtype with no Table Schema type: extend TYPE_MAP."""
+
+
+def _field(name: str, col: pa.Column) -> dict:
+    dtype = str(col.dtype)
+    if dtype not in TYPE_MAP:
+        raise UnmappedTypeError(f"column {name}: dtype {dtype} has no Table Schema type")
+    field: dict = {"name": name, "type": TYPE_MAP[dtype], "description": col.description or ""}
+    constraints: dict = {}
+    if not col.nullable:
+        constraints["required"] = True
+    if col.unique:
+        constraints["unique"] = True
+    checks = []
+    for check in col.checks:
+        if check.name in CONSTRAINTS:
+            key, stat = CONSTRAINTS[check.name]
+            value = check.statistics.get(stat)
+            constraints[key] = sorted(value) if key == "enum" else value
+        elif check.name == "str_length":
+            if check.statistics.get("min_value") is not None:
+                constraints["minLength"] = check.statistics["min_value"]
+        else:
+            checks.append({"name": check.name, "description": check.error or ""})
+    if constraints:
+        field["constraints"] = constraints
+    if checks:
+        field["x-checks"] = checks
+    return field
 
 
 def table_schema(table: str) -> dict:
     schema = TABLE_SCHEMAS[table].to_schema()
-    fields = []
-    for name, col in schema.columns.items():
-        field = {"name": name, "type": TYPE_MAP.get(str(col.dtype), "string"), "description": col.description or ""}
-        constraints = {}
-        if not col.nullable:
-            constraints["required"] = True
-        if col.unique:
-            constraints["unique"] = True
-        if constraints:
-            field["constraints"] = constraints
-        fields.append(field)
-    out: dict = {"fields": fields}
-    if table in PRIMARY_KEYS:
-        out["primaryKey"] = PRIMARY_KEYS[table]
+    out: dict = {"fields": [_field(name, col) for name, col in schema.columns.items()]}
+    if key := primary_key(table):
+        out["primaryKey"] = key
     if table in FOREIGN_KEYS:
-        out["foreignKeys"] = FOREIGN_KEYS[table]
+        out["foreignKeys"] = [
+            {"fields": [field], "reference": {"resource": resource, "fields": [ref]}}
+            for field, resource, ref in FOREIGN_KEYS[table]
+        ]
+    row_checks = [{"name": c.name, "description": c.error or ""} for c in schema.checks]
+    if row_checks:
+        out["x-row-checks"] = row_checks
     return out
 
 
@@ -52,6 +92,9 @@ def _rows(path: Path) -> int:
 
 
 def build_datapackage(data_dir: Path, snapshot_dates: list[str]) -> dict:
+    from flows.store import DataStore  # snapshot files may sit in a committed .ready folder
+
+    store = DataStore(data_dir)
     resources = []
     for table in CURRENT_TABLES:
         path = data_dir / f"{table}.csv"
@@ -68,11 +111,10 @@ def build_datapackage(data_dir: Path, snapshot_dates: list[str]) -> dict:
         )
     snapshots = []
     for day in snapshot_dates:
-        folder = data_dir / "snapshots" / day
         files = {}
-        for table in ("reports", "indicators", "retracted", "rejected"):
-            p = folder / f"{table}.csv"
-            if p.exists():
+        for table in SNAPSHOT_TABLES:
+            p = store.snapshot_file(day, table)
+            if p is not None:
                 files[table] = {"path": f"snapshots/{day}/{table}.csv", "rows": _rows(p), "sha256": _sha256(p)}
         snapshots.append({"date": day, "files": files})
     return {
@@ -80,7 +122,7 @@ def build_datapackage(data_dir: Path, snapshot_dates: list[str]) -> dict:
         "title": "产业工人队伍建设改革 indicators by city",
         "profile": "tabular-data-package",
         "resources": resources,
-        "snapshot_schemas": {t: table_schema(t) for t in ("reports", "indicators", "retracted", "rejected")},
+        "snapshot_schemas": {t: table_schema(t) for t in SNAPSHOT_TABLES},
         "snapshots": snapshots,
     }
 
@@ -88,5 +130,5 @@ def build_datapackage(data_dir: Path, snapshot_dates: list[str]) -> dict:
 def write_datapackage(data_dir: Path, snapshot_dates: list[str]) -> None:
     from flows.csvio import atomic_write_bytes
 
-    package = build_datapackage(data_dir, snapshot_dates)
+    package = build_datapackage(Path(data_dir), snapshot_dates)
     atomic_write_bytes(data_dir / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8"))

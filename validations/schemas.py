@@ -1,87 +1,111 @@
-"""pandera schemas of every table changai writes; checks are declared here, next to the columns."""
+"""pandera schemas of every table changai writes; every check is declared here, next to its columns.
+
+Reference data (taxonomy, units, divisions, bounds) comes from validations/rules.py. Checks that
+need more than the row use the ValidationContext: the snapshot day (`as_of`) and the report ids
+the indicator rows must belong to. Writes nothing.
+"""
 
 from __future__ import annotations
 
-import math
-from functools import cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from parsers.classify import taxonomy
-from parsers.periods import PERIODS
+from validations import rules
+from validations.rules import (  # noqa: F401
+    CANONICAL_UNITS,
+    CODE_RE,
+    DATE_RE,
+    QUALIFIERS,
+    REPORT_STATUSES,
+    elementwise,
+    indicator_ids,
+    text,
+)
 
-QUALIFIERS = ["exact", "approx", "at_least", "at_most", "range"]
-REPORT_STATUSES = ["ok", "no_indicators", "rejected"]
-CANONICAL_UNITS = [
-    "人",
-    "人次",
-    "元",
-    "个",
-    "家",
-    "所",
-    "项",
-    "件",
-    "场",
-    "次",
-    "篇",
-    "期",
-    "批",
-    "支",
-    "户",
-    "份",
-    "座",
-    "条",
-    "平方米",
-    "%",
-]
-DATE_RE = r"^(\d{4}-\d{2}(-\d{2})?)?$"  # YYYY-MM when a document only names its month
-CODE_RE = r"^(\d{6})?$"
+TZ_NAME = "Asia/Shanghai"
 
 
-@cache
-def indicator_ids() -> list[str]:
-    return list(taxonomy().indicators)
+@dataclass(frozen=True)
+class ValidationContext:
+    """What a check needs beyond the table: the day being validated and the reports table's ids."""
+
+    as_of: str | None = None  # snapshot day (YYYY-MM-DD); default: today in Asia/Shanghai
+    report_ids: frozenset[str] | None = None  # ids of reports.csv; None: the foreign-key check is not run
+
+
+_CONTEXT: ContextVar[ValidationContext] = ContextVar("changai_validation", default=ValidationContext())  # noqa: B039
+
+
+@contextmanager
+def validation_context(as_of: str | None = None, report_ids: set[str] | None = None) -> Iterator[None]:
+    token = _CONTEXT.set(ValidationContext(as_of, frozenset(report_ids) if report_ids is not None else None))
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def as_of() -> str:
+    day = _CONTEXT.get().as_of
+    if day:
+        return day
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(TZ_NAME)).date().isoformat()
+
+
+def _in_window(day: str, latest: str) -> bool:
+    """Empty, or a date (a month: any day of it) between 2017-01-01 and `latest`."""
+    bounds = rules.date_bounds(day)
+    return day == "" or (bounds is not None and bounds[1] >= rules.EARLIEST_PUBLISH_DATE and bounds[0] <= latest)
 
 
 class ReportSchema(pa.DataFrameModel):
     """reports.csv: one row per report (latest state), and per snapshot the reports ingested that day."""
 
     report_id: Series[str] = pa.Field(
-        str_matches=r"^[0-9a-f]{16}$", unique=True, description="stable id of the report: hash of source and URL"
+        str_matches=rules.ID_RE, unique=True, description="stable id of the report: hash of source and URL"
     )
-    source: Series[str] = pa.Field(str_length={"min_value": 1}, description="source id from sources.toml")
+    source: Series[str] = pa.Field(str_matches=rules.SOURCE_ID_RE, description="source id from sources.toml")
     url: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="URL of the page, or file URI of an inbox file"
     )
     title: Series[str] = pa.Field(nullable=True, description="headline")
     city: Series[str] = pa.Field(nullable=True, description="prefecture-level city (official name)")
     city_code: Series[str] = pa.Field(
-        str_matches=CODE_RE, nullable=True, description="6-digit administrative code of the city"
+        str_matches=rules.CODE_RE, nullable=True, description="6-digit administrative code of the city"
     )
     province: Series[str] = pa.Field(nullable=True, description="province of the city")
     district: Series[str] = pa.Field(nullable=True, description="county-level district when the report is about one")
     publish_date: Series[str] = pa.Field(
-        str_matches=DATE_RE, nullable=True, description="publish date (Asia/Shanghai), empty when none was found"
+        str_matches=rules.DATE_OR_EMPTY_RE,
+        nullable=True,
+        description="publish date (Asia/Shanghai; YYYY-MM when the document only names its month), "
+        "empty when none was found",
     )
     fetched_at: Series[str] = pa.Field(description="when the document was fetched or read (ISO 8601)")
     content_sha256: Series[str] = pa.Field(
-        str_matches=r"^([0-9a-f]{64})?$",
-        nullable=True,
-        description="sha256 of the raw bytes; empty only for a rejected document that could not be fetched or read",
+        str_matches=rules.SHA256_RE, nullable=True, description="sha256 of the raw bytes (empty when unreadable)"
     )
-    parser: Series[str] = pa.Field(description="parser id used")
-    n_indicators: Series[int] = pa.Field(ge=0, description="indicator rows extracted from this report")
+    parser: Series[str] = pa.Field(str_length={"min_value": 1}, description="parser id used")
+    n_indicators: Series[int] = pa.Field(ge=0, description="valid indicator rows extracted from this report")
     raw_path: Series[str] = pa.Field(
-        nullable=True,
-        description="raw document path relative to the data dir; empty when the bytes could not be fetched or read",
+        nullable=True, description="raw document path relative to the data dir: raw/<source>/<sha256>.<ext>"
     )
-    status: Series[str] = pa.Field(isin=REPORT_STATUSES, description="ok | no_indicators | rejected")
+    status: Series[str] = pa.Field(isin=list(rules.REPORT_STATUSES), description="ok | no_indicators | rejected")
     reason: Series[str] = pa.Field(
-        nullable=True, description="why the status is not ok, and notes (missing date, city)"
+        nullable=True, description="why the status is not ok, and notes (missing date, city, rejected figures)"
     )
-    extractor_version: Series[str] = pa.Field(description="version of the extractor that produced the rows")
+    extractor_version: Series[str] = pa.Field(
+        str_matches=rules.VERSION_RE, description="version of the extractor that produced the rows"
+    )
     fingerprint: Series[str] = pa.Field(
         str_matches=r"^([0-9a-f]{16})?$",
         nullable=True,
@@ -94,10 +118,82 @@ class ReportSchema(pa.DataFrameModel):
         "(a mirror or repost); its figures stay in indicators.csv but are left out of progress.csv",
     )
 
-    @pa.dataframe_check(name="content_hash_unless_unreadable")
-    def content_hash_unless_unreadable(cls, df: pd.DataFrame) -> Series[bool]:
-        has_hash = df["content_sha256"].fillna("").astype(str) != ""
-        return has_hash | (df["status"] == "rejected")
+    @pa.check("url", name="url_scheme_allowed", error="URL scheme is not http, https or file")
+    def url_scheme_allowed(cls, s: Series[str]) -> Series[bool]:
+        return s.map(rules.url_scheme_allowed).astype(bool)
+
+    @pa.check("city_code", name="city_code_known", error="not a city code of the administrative-division data")
+    def city_code_known(cls, s: Series[str]) -> Series[bool]:
+        return s.map(rules.city_code_known).astype(bool)
+
+    @pa.check("publish_date", name="publish_date_real", error="not a calendar date (or month)")
+    def publish_date_real(cls, s: Series[str]) -> Series[bool]:
+        return s.map(lambda d: d == "" or rules.date_bounds(d) is not None).astype(bool)
+
+    @pa.check("fetched_at", name="fetched_at_iso", error="not an ISO 8601 timestamp")
+    def fetched_at_iso(cls, s: Series[str]) -> Series[bool]:
+        return s.map(rules.iso_datetime).astype(bool)
+
+    @pa.dataframe_check(
+        name="place_matches_code", ignore_na=False, error="city and province are not those of city_code"
+    )
+    def place_matches_code(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (
+                rules.place_matches_code(text(c), text(p), text(k))
+                for c, p, k in zip(df["city"], df["province"], df["city_code"], strict=True)
+            ),
+            df.index,
+        )
+
+    @pa.dataframe_check(
+        name="publish_date_in_window",
+        ignore_na=False,
+        error="publish date before 2017 (the reform began then) or after the snapshot day; "
+        "a report rejected for it keeps the date it was read with",
+    )
+    def publish_date_in_window(cls, df: pd.DataFrame) -> Series[bool]:
+        latest = as_of()
+        return elementwise(
+            (
+                status == "rejected" or _in_window(text(d), latest)
+                for d, status in zip(df["publish_date"], df["status"], strict=True)
+            ),
+            df.index,
+        )
+
+    @pa.dataframe_check(
+        name="hash_unless_unread", ignore_na=False, error="a report that was read must have content_sha256"
+    )
+    def hash_unless_unread(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["status"] == "rejected") | (df["content_sha256"].map(text) != "")
+
+    @pa.dataframe_check(
+        name="raw_path_content_addressed",
+        ignore_na=False,
+        error="raw_path is not raw/<source>/<content_sha256>.<ext>",
+    )
+    def raw_path_content_addressed(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (
+                rules.raw_path_matches(text(p), text(s), text(h))
+                for p, s, h in zip(df["raw_path"], df["source"], df["content_sha256"], strict=True)
+            ),
+            df.index,
+        )
+
+    @pa.dataframe_check(name="reason_when_not_ok", ignore_na=False, error="status is not ok but no reason is given")
+    def reason_when_not_ok(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["status"] == "ok") | (df["reason"].map(text).str.strip() != "")
+
+    @pa.dataframe_check(
+        name="count_matches_status",
+        ignore_na=False,
+        error="status ok needs n_indicators > 0; no_indicators and rejected need 0",
+    )
+    def count_matches_status(cls, df: pd.DataFrame) -> Series[bool]:
+        n = pd.to_numeric(df["n_indicators"], errors="coerce")
+        return ((df["status"] == "ok") & (n > 0)) | ((df["status"] != "ok") & (n == 0))
 
     class Config:
         coerce = True
@@ -109,67 +205,193 @@ class IndicatorSchema(pa.DataFrameModel):
     """indicators.csv: one row per figure, traceable to its sentence."""
 
     indicator_row_id: Series[str] = pa.Field(
-        str_matches=r"^[0-9a-f]{16}$", unique=True, description="stable id of the figure"
+        str_matches=rules.ID_RE, unique=True, description="stable id of the figure"
     )
-    report_id: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{16}$", description="report the figure comes from")
-    source: Series[str] = pa.Field(description="source id")
-    url: Series[str] = pa.Field(description="URL or file URI of the report")
+    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="report the figure comes from")
+    source: Series[str] = pa.Field(str_matches=rules.SOURCE_ID_RE, description="source id")
+    url: Series[str] = pa.Field(str_length={"min_value": 1}, description="URL or file URI of the report")
     city: Series[str] = pa.Field(nullable=True, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit administrative code")
+    city_code: Series[str] = pa.Field(
+        str_matches=rules.CODE_RE, nullable=True, description="6-digit administrative code"
+    )
     province: Series[str] = pa.Field(nullable=True, description="province")
     district: Series[str] = pa.Field(nullable=True, description="county-level district when the report is about one")
-    publish_date: Series[str] = pa.Field(str_matches=DATE_RE, nullable=True, description="publish date of the report")
-    indicator: Series[str] = pa.Field(description="taxonomy id (parsers/data/taxonomy.toml)")
+    publish_date: Series[str] = pa.Field(
+        str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="publish date of the report"
+    )
+    indicator: Series[str] = pa.Field(
+        isin=rules.indicator_ids(), description="taxonomy id (parsers/data/taxonomy.toml)"
+    )
     indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
     category: Series[str] = pa.Field(description="indicator category")
     label: Series[str] = pa.Field(nullable=True, description="short phrase the figure counts (全国劳模, 省劳模)")
     value: Series[float] = pa.Field(description="value in base units (万/亿 applied), negative for a stated decrease")
     value_high: Series[float] = pa.Field(nullable=True, description="upper end of a range")
-    unit: Series[str] = pa.Field(isin=CANONICAL_UNITS, description="canonical unit")
-    qualifier: Series[str] = pa.Field(isin=QUALIFIERS, description="exact | approx | at_least | at_most | range")
-    period: Series[str] = pa.Field(isin=list(PERIODS), description="cumulative | annual | change | stock | unknown")
+    unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
+    qualifier: Series[str] = pa.Field(
+        isin=list(rules.QUALIFIERS), description="exact | approx | at_least | at_most | range"
+    )
+    period: Series[str] = pa.Field(isin=rules.periods(), description="cumulative | annual | change | stock | unknown")
     mention: Series[str] = pa.Field(str_length={"min_value": 1}, description="exact text of the figure")
     evidence: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="sentence containing the figure (simplified)"
     )
     char_start: Series[int] = pa.Field(ge=0, description="offset of the mention in the report's normalised text")
     char_end: Series[int] = pa.Field(ge=1, description="end offset of the mention")
-    snapshot_date: Series[str] = pa.Field(
-        str_matches=r"^\d{4}-\d{2}-\d{2}$", description="snapshot in which the row appeared"
-    )
-    extractor_version: Series[str] = pa.Field(description="extractor version")
+    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="snapshot in which the row appeared")
+    extractor_version: Series[str] = pa.Field(str_matches=rules.VERSION_RE, description="extractor version")
 
-    @pa.check("indicator", name="indicator_in_taxonomy")
-    def indicator_in_taxonomy(cls, s: Series[str]) -> Series[bool]:
-        return s.isin(indicator_ids())
+    @pa.check("report_id", name="report_id_in_reports", error="the report is not in reports.csv")
+    def report_id_in_reports(cls, s: Series[str]) -> Series[bool]:
+        known = _CONTEXT.get().report_ids
+        return s.isin(known) if known is not None else pd.Series(True, index=s.index)
 
-    @pa.check("value", name="value_finite")
+    @pa.check("url", name="url_scheme_allowed", error="URL scheme is not http, https or file")
+    def url_scheme_allowed(cls, s: Series[str]) -> Series[bool]:
+        return s.map(rules.url_scheme_allowed).astype(bool)
+
+    @pa.check("city_code", name="city_code_known", error="not a city code of the administrative-division data")
+    def city_code_known(cls, s: Series[str]) -> Series[bool]:
+        return s.map(rules.city_code_known).astype(bool)
+
+    @pa.check("snapshot_date", name="snapshot_date_real", error="not a calendar date")
+    def snapshot_date_real(cls, s: Series[str]) -> Series[bool]:
+        return s.map(rules.real_date).astype(bool)
+
+    @pa.check("value", name="value_finite", error="value is not a finite number")
     def value_finite(cls, s: Series[float]) -> Series[bool]:
-        return s.map(lambda v: isinstance(v, float) and math.isfinite(v))
+        return s.map(rules.finite).astype(bool)
 
-    @pa.dataframe_check(name="unit_allowed_for_indicator")
-    def unit_allowed_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
-        tax = taxonomy()
-        return pd.Series(
-            [
-                ind == "other" or (ind in tax.indicators and unit in tax.units_of(ind))
-                for ind, unit in zip(df["indicator"], df["unit"], strict=True)
-            ],
-            index=df.index,
+    @pa.check("value_high", name="value_high_finite", error="value_high is not a finite number")
+    def value_high_finite(cls, s: Series[float]) -> Series[bool]:
+        return s.map(rules.finite).astype(bool)
+
+    @pa.dataframe_check(
+        name="place_matches_code", ignore_na=False, error="city and province are not those of city_code"
+    )
+    def place_matches_code(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (
+                rules.place_matches_code(text(c), text(p), text(k))
+                for c, p, k in zip(df["city"], df["province"], df["city_code"], strict=True)
+            ),
+            df.index,
         )
 
-    @pa.dataframe_check(name="mention_in_evidence")
-    def mention_in_evidence(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series([str(m) in str(e) for m, e in zip(df["mention"], df["evidence"], strict=True)], index=df.index)
+    @pa.dataframe_check(
+        name="publish_date_in_window",
+        ignore_na=False,
+        error="publish date is not a calendar date between 2017-01-01 and the row's snapshot day",
+    )
+    def publish_date_in_window(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (_in_window(text(d), text(s)) for d, s in zip(df["publish_date"], df["snapshot_date"], strict=True)),
+            df.index,
+        )
 
-    @pa.dataframe_check(name="offsets_ordered")
-    def offsets_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["char_end"] > df["char_start"]
+    @pa.dataframe_check(
+        name="name_matches_taxonomy",
+        ignore_na=False,
+        error="indicator_name or category differ from the taxonomy's for this indicator",
+    )
+    def name_matches_taxonomy(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (
+                rules.taxonomy_name_and_category(i) == (text(n), text(c))
+                for i, n, c in zip(df["indicator"], df["indicator_name"], df["category"], strict=True)
+            ),
+            df.index,
+        )
 
-    @pa.dataframe_check(name="range_high_above_low")
+    @pa.dataframe_check(
+        name="unit_allowed_for_indicator",
+        ignore_na=False,
+        error="the taxonomy does not count this indicator in this unit",
+    )
+    def unit_allowed_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (rules.unit_allowed(i, u) for i, u in zip(df["indicator"], df["unit"], strict=True)), df.index
+        )
+
+    @pa.dataframe_check(
+        name="value_plausible",
+        ignore_na=False,
+        error="|value| above the plausible maximum for its unit (people < 1.5e9, 元 < 1e14, counts < 1e9)",
+    )
+    def value_plausible(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (
+                not rules.finite(v) or abs(v) <= rules.max_abs_value(u)
+                for v, u in zip(df["value"], df["unit"], strict=True)
+            ),
+            df.index,
+        )
+
+    @pa.dataframe_check(
+        name="negative_only_for_stated_decrease",
+        ignore_na=False,
+        error="a negative value without a decrease word (下降, 减少, …) before the figure in its sentence",
+    )
+    def negative_only_for_stated_decrease(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (
+                not (v < 0 or (rules.finite(h) and h < 0)) or rules.states_decrease(text(m), text(e))
+                for v, h, m, e in zip(df["value"], df["value_high"], df["mention"], df["evidence"], strict=True)
+            ),
+            df.index,
+        )
+
+    @pa.dataframe_check(
+        name="percent_within_bounds",
+        ignore_na=False,
+        error="a % value outside -100..1000, or a share/rate outside 0..100",
+    )
+    def percent_within_bounds(cls, df: pd.DataFrame) -> Series[bool]:
+        def ok(indicator: str, unit: str, v: float, h: float) -> bool:
+            if unit != "%":
+                return True
+            low, high = rules.percent_bounds(indicator)
+            return all(low <= x <= high for x in (v, h) if rules.finite(x))
+
+        return elementwise(
+            (
+                ok(i, u, v, h)
+                for i, u, v, h in zip(df["indicator"], df["unit"], df["value"], df["value_high"], strict=True)
+            ),
+            df.index,
+        )
+
+    @pa.dataframe_check(
+        name="range_has_high", ignore_na=False, error="qualifier range needs value_high, and only a range has one"
+    )
+    def range_has_high(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["qualifier"] == "range") == df["value_high"].notna()
+
+    @pa.dataframe_check(
+        name="range_high_above_low",
+        ignore_na=False,
+        error="value_high must exceed value (in magnitude, with the same sign, for a stated decrease)",
+    )
     def range_high_above_low(cls, df: pd.DataFrame) -> Series[bool]:
-        high = df["value_high"]
-        return high.isna() | (high.abs() > df["value"].abs())
+        high, low = df["value_high"], df["value"]
+        same_sign = (high >= 0) == (low >= 0)
+        return high.isna() | (same_sign & (high.abs() > low.abs()))
+
+    @pa.dataframe_check(
+        name="mention_in_evidence", ignore_na=False, error="the mention is not inside its evidence sentence"
+    )
+    def mention_in_evidence(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise((text(m) in text(e) for m, e in zip(df["mention"], df["evidence"], strict=True)), df.index)
+
+    @pa.dataframe_check(
+        name="offsets_span_mention",
+        ignore_na=False,
+        error="char_end - char_start is not the length of the mention",
+    )
+    def offsets_span_mention(cls, df: pd.DataFrame) -> Series[bool]:
+        start = pd.to_numeric(df["char_start"], errors="coerce")
+        end = pd.to_numeric(df["char_end"], errors="coerce")
+        return (end - start) == df["mention"].map(lambda m: len(text(m)))
 
     class Config:
         coerce = True
@@ -180,50 +402,159 @@ class IndicatorSchema(pa.DataFrameModel):
 class ProgressSchema(pa.DataFrameModel):
     """progress.csv: per city x indicator series over publish dates, with the change from the previous figure."""
 
-    city: Series[str] = pa.Field(description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
-    indicator: Series[str] = pa.Field(description="taxonomy id")
+    city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
+    city_code: Series[str] = pa.Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
+    indicator: Series[str] = pa.Field(
+        isin=rules.series_indicator_ids(), description="taxonomy id (figures filed as other form no series)"
+    )
     label: Series[str] = pa.Field(nullable=True, description="label of the series")
-    unit: Series[str] = pa.Field(isin=CANONICAL_UNITS, description="canonical unit")
-    period: Series[str] = pa.Field(isin=list(PERIODS), description="period kind of the series")
-    publish_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}(-\d{2})?$", description="date of this point")
+    unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
+    period: Series[str] = pa.Field(isin=rules.periods(), description="period kind of the series")
+    publish_date: Series[str] = pa.Field(
+        str_matches=rules.DATE_OR_MONTH_RE, description="date of this point (YYYY-MM: a month-only date)"
+    )
     value: Series[float] = pa.Field(description="value at this point")
     previous_value: Series[float] = pa.Field(nullable=True, description="value at the previous point")
-    previous_date: Series[str] = pa.Field(nullable=True, description="date of the previous point")
+    previous_date: Series[str] = pa.Field(
+        str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="date of the previous point"
+    )
     change: Series[float] = pa.Field(nullable=True, description="value - previous_value")
     change_pct: Series[float] = pa.Field(nullable=True, description="change in percent of previous_value")
-    report_id: Series[str] = pa.Field(description="report the point comes from")
+    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="report the point comes from")
+    flags: Series[str] = pa.Field(
+        nullable=True,
+        description="cross-table / cross-time flags on the figures behind this point (; separated; see flags.csv)",
+    )
+
+    @pa.check("city_code", name="city_code_known", error="not a city code of the administrative-division data")
+    def city_code_known(cls, s: Series[str]) -> Series[bool]:
+        return s.map(rules.city_code_known).astype(bool)
+
+    @pa.check("publish_date", name="publish_date_real", error="not a calendar date (or month)")
+    def publish_date_real(cls, s: Series[str]) -> Series[bool]:
+        return s.map(lambda d: rules.date_bounds(d) is not None).astype(bool)
+
+    @pa.check("value", name="value_finite", error="value is not a finite number")
+    def value_finite(cls, s: Series[float]) -> Series[bool]:
+        return s.map(rules.finite).astype(bool)
+
+    @pa.check("flags", name="flags_known", error="an unknown flag name")
+    def flags_known(cls, s: Series[str]) -> Series[bool]:
+        return s.map(lambda f: all(x in rules.FLAGS for x in text(f).split(";") if x)).astype(bool)
+
+    @pa.dataframe_check(name="city_matches_code", ignore_na=False, error="city is not the city of city_code")
+    def city_matches_code(cls, df: pd.DataFrame) -> Series[bool]:
+        from parsers.places import city_of_code
+
+        def ok(city: str, code: str) -> bool:
+            place = city_of_code(code) if code else None
+            return not code or (place is not None and place.city == city)
+
+        return elementwise((ok(text(c), text(k)) for c, k in zip(df["city"], df["city_code"], strict=True)), df.index)
+
+    @pa.dataframe_check(
+        name="unit_allowed_for_indicator",
+        ignore_na=False,
+        error="the taxonomy does not count this indicator in this unit",
+    )
+    def unit_allowed_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
+        return elementwise(
+            (rules.unit_allowed(i, u) for i, u in zip(df["indicator"], df["unit"], strict=True)), df.index
+        )
+
+    @pa.dataframe_check(
+        name="previous_point_earlier",
+        ignore_na=False,
+        error="previous_value and previous_date go together, and the previous date is earlier",
+    )
+    def previous_point_earlier(cls, df: pd.DataFrame) -> Series[bool]:
+        def ok(prev_value: float, prev_date: str, day: str) -> bool:
+            if not rules.finite(prev_value):
+                return prev_date == ""
+            return rules.date_bounds(prev_date) is not None and prev_date < day
+
+        return elementwise(
+            (
+                ok(v, text(d), text(p))
+                for v, d, p in zip(df["previous_value"], df["previous_date"], df["publish_date"], strict=True)
+            ),
+            df.index,
+        )
+
+    @pa.dataframe_check(
+        name="change_is_difference",
+        ignore_na=False,
+        error="change is not value - previous_value, or change_pct not change / previous_value in %",
+    )
+    def change_is_difference(cls, df: pd.DataFrame) -> Series[bool]:
+        def close(a: float, b: float) -> bool:
+            return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+        def ok(v: float, prev: float, change: float, pct: float) -> bool:
+            if not rules.finite(prev):
+                return not rules.finite(change) and not rules.finite(pct)
+            if not (rules.finite(change) and close(change, v - prev)):
+                return False
+            if prev == 0:
+                return not rules.finite(pct)
+            return rules.finite(pct) and abs(pct - change / prev * 100) <= 0.005 + 1e-9 * abs(pct)
+
+        return elementwise(
+            (
+                ok(v, p, c, pc)
+                for v, p, c, pc in zip(df["value"], df["previous_value"], df["change"], df["change_pct"], strict=True)
+            ),
+            df.index,
+        )
 
     class Config:
         coerce = True
         strict = True
         ordered = True
+        unique = ["city", "city_code", "indicator", "label", "unit", "period", "publish_date"]  # noqa: RUF012
+
+
+class FlagSchema(pa.DataFrameModel):
+    """flags.csv: figures flagged by a cross-table or cross-time check (kept, but worth a look)."""
+
+    indicator_row_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="the flagged figure")
+    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="its report")
+    city: Series[str] = pa.Field(nullable=True, description="prefecture-level city")
+    city_code: Series[str] = pa.Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
+    indicator: Series[str] = pa.Field(isin=rules.indicator_ids(), description="taxonomy id")
+    label: Series[str] = pa.Field(nullable=True, description="label of the figure")
+    unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
+    period: Series[str] = pa.Field(isin=rules.periods(), description="period kind")
+    publish_date: Series[str] = pa.Field(
+        str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="publish date of the report"
+    )
+    value: Series[float] = pa.Field(description="value of the flagged figure")
+    flag: Series[str] = pa.Field(isin=list(rules.FLAGS), description="which check flagged it (README lists them)")
+    detail: Series[str] = pa.Field(str_length={"min_value": 1}, description="what was found, with the other figure")
+
+    class Config:
+        coerce = True
+        strict = True
+        ordered = True
+        unique = ["indicator_row_id", "flag"]  # noqa: RUF012
 
 
 class RejectedSchema(pa.DataFrameModel):
     """rejected.csv: rows that failed validation, with every failed check and the row as read."""
 
-    snapshot_date: Series[str] = pa.Field(description="day of the run")
+    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="day of the run")
     table: Series[str] = pa.Field(isin=["reports", "indicators"], description="table the row was meant for")
-    row_id: Series[str] = pa.Field(description="indicator_row_id or report_id")
-    report_id: Series[str] = pa.Field(description="report of the row")
-    checks: Series[str] = pa.Field(description="failed checks, ; separated")
-    details: Series[str] = pa.Field(description="column=value for each failure")
+    row_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="indicator_row_id or report_id")
+    report_id: Series[str] = pa.Field(nullable=True, description="report of the row")
+    checks: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="failed checks, ; separated (column:check or table-level check)"
+    )
+    details: Series[str] = pa.Field(nullable=True, description="what each failed check found")
     row_json: Series[str] = pa.Field(description="the row as read, JSON")
 
-    class Config:
-        coerce = True
-        strict = True
-        ordered = True
-
-
-class RetractedSchema(pa.DataFrameModel):
-    """retracted.csv: indicator rows withdrawn that day (a re-parse changed them)."""
-
-    indicator_row_id: Series[str] = pa.Field(description="withdrawn row")
-    report_id: Series[str] = pa.Field(description="its report")
-    snapshot_date: Series[str] = pa.Field(description="day of withdrawal")
-    reason: Series[str] = pa.Field(description="why it was withdrawn")
+    @pa.check("row_json", name="row_json_object", error="row_json is not a JSON object")
+    def row_json_object(cls, s: Series[str]) -> Series[bool]:
+        return s.map(rules.json_object).astype(bool)
 
     class Config:
         coerce = True
@@ -254,15 +585,44 @@ class RunSchema(pa.DataFrameModel):
         ordered = True
 
 
+class RetractedSchema(pa.DataFrameModel):
+    """retracted.csv: indicator rows withdrawn that day (a re-parse changed them)."""
+
+    indicator_row_id: Series[str] = pa.Field(str_matches=rules.ID_RE, unique=True, description="withdrawn row")
+    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="its report")
+    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="day of withdrawal")
+    reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="why it was withdrawn")
+
+    class Config:
+        coerce = True
+        strict = True
+        ordered = True
+
+
 TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "reports": ReportSchema,
     "indicators": IndicatorSchema,
     "progress": ProgressSchema,
+    "flags": FlagSchema,
     "rejected": RejectedSchema,
     "retracted": RetractedSchema,
     "runs": RunSchema,
+}
+# Cross-table references (checked by report_id_in_reports in a run, and by `changai validate`).
+FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "indicators": [("report_id", "reports", "report_id")],
+    "progress": [("report_id", "reports", "report_id")],
+    "flags": [("indicator_row_id", "indicators", "indicator_row_id")],
 }
 
 
 def columns_of(table: str) -> list[str]:
     return list(TABLE_SCHEMAS[table].to_schema().columns)
+
+
+def primary_key(table: str) -> list[str]:
+    """The table-level unique columns of the schema, else its single unique column; [] when none."""
+    schema = TABLE_SCHEMAS[table].to_schema()
+    if schema.unique:
+        return list(schema.unique)
+    return [name for name, col in schema.columns.items() if col.unique]

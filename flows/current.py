@@ -1,0 +1,62 @@
+"""Current tables re-derived from the snapshots: reports, indicators, progress (with flags), flags, datapackage.
+
+Reads data/snapshots/ (through DataStore); writes data/{reports,indicators,progress,flags}.csv and
+data/datapackage.json, then clears the rebuild-pending marker that commit() set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from flows.duplicates import mark_duplicates
+from flows.failpoints import failpoint
+from flows.progress import build_progress
+from flows.store import DataStore
+from validations.datapackage import write_datapackage
+from validations.flags import attach_to_progress, compute_flags, summarise
+
+
+def derive_current(store: DataStore) -> dict[str, pd.DataFrame]:
+    """The current tables as the snapshots define them (nothing written).
+
+    Duplicate stories are marked over all reports (a later original can take over); their figures
+    stay in indicators.csv but count neither in progress.csv nor for flags (the same facts twice).
+    """
+    indicators, reports = store.current_state()
+    reports = mark_duplicates(reports, indicators)
+    duplicates = set(reports.loc[reports["duplicate_of"].astype(str) != "", "report_id"])
+    flags = compute_flags(indicators[~indicators["report_id"].isin(duplicates)], reports)
+    progress = attach_to_progress(build_progress(indicators, exclude_reports=duplicates), flags)
+    return {"reports": reports, "indicators": indicators, "progress": progress, "flags": flags}
+
+
+def rebuild_current(store: DataStore) -> dict[str, Any]:
+    """Rewrite the current tables and datapackage.json from the snapshots; returns row counts."""
+    tables = derive_current(store)
+    store.write_current(tables["reports"], tables["indicators"], tables["progress"], tables["flags"])
+    write_datapackage(store.root, store.snapshot_dates())
+    failpoint("rebuilt")
+    store.clear_rebuild_pending()
+    return {name: len(df) for name, df in tables.items()}
+
+
+def flag_summary(
+    store: DataStore, report_ids: set[str], batch: pd.DataFrame | None = None, batch_reports: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """Flags for a run summary. After a commit: the stored flags.csv; in a dry run (`batch` given):
+    the flags the batch would raise together with the stored figures, nothing written."""
+    if batch is None:
+        from flows.csvio import read_csv
+        from validations.schemas import columns_of
+
+        flags = read_csv(store.root / "flags.csv", columns_of("flags"))
+    else:
+        indicators, reports = store.current_state()
+        keep = ~indicators["report_id"].isin(report_ids)
+        indicators = pd.concat([indicators[keep], batch], ignore_index=True)
+        if batch_reports is not None and not batch_reports.empty:
+            reports = pd.concat([reports[~reports["report_id"].isin(report_ids)], batch_reports], ignore_index=True)
+        flags = compute_flags(indicators, reports)
+    return summarise(flags, report_ids)
