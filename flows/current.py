@@ -27,7 +27,7 @@ def derive_current(store: DataStore) -> dict[str, pd.DataFrame]:
     indicators, reports = store.current_state()
     reports = mark_duplicates(reports, indicators)
     duplicates = set(reports.loc[reports["duplicate_of"].astype(str) != "", "report_id"])
-    flags = compute_flags(indicators[~indicators["report_id"].isin(duplicates)], reports)
+    flags = compute_flags(indicators[~indicators["report_id"].isin(duplicates)])
     progress = attach_to_progress(build_progress(indicators, exclude_reports=duplicates), flags)
     return {"reports": reports, "indicators": indicators, "progress": progress, "flags": flags}
 
@@ -53,10 +53,10 @@ def flag_summary(
 
         flags = read_csv(store.root / "flags.csv", columns_of("flags"))
     else:
-        indicators, reports = store.current_state()
-        keep = ~indicators["report_id"].isin(report_ids)
-        indicators = pd.concat([indicators[keep], batch], ignore_index=True)
-        if batch_reports is not None and not batch_reports.empty:
-            reports = pd.concat([reports[~reports["report_id"].isin(report_ids)], batch_reports], ignore_index=True)
-        flags = compute_flags(indicators, reports)
+        indicators, _ = store.current_state()
+        indicators = pd.concat([indicators[~indicators["report_id"].isin(report_ids)], batch], ignore_index=True)
+        if batch_reports is not None and "duplicate_of" in batch_reports.columns:
+            copies = batch_reports.loc[batch_reports["duplicate_of"].astype(str) != "", "report_id"]
+            indicators = indicators[~indicators["report_id"].isin(set(copies))]
+        flags = compute_flags(indicators)
     return summarise(flags, report_ids)

@@ -62,11 +62,23 @@ def build(inbox: Path, http_base: str = "http://127.0.0.1:9") -> list[Case]:
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(256) for _ in range(2048)),
     )
     add(
-        Case("PDF renamed .txt", "scan.txt", ("rejected",), "binary", produces="rejected: binary content"),
+        Case(
+            "broken PDF renamed .txt",
+            "scan.txt",
+            ("rejected",),
+            "not a readable PDF",
+            produces="rejected: not a readable PDF (recognised by its bytes, whatever its name)",
+        ),
         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n" + bytes(rng.randrange(256) for _ in range(1024)),
     )
     add(
-        Case("ZIP renamed .htm", "archive.htm", ("rejected",), "binary", produces="rejected: binary content"),
+        Case(
+            "broken ZIP renamed .htm",
+            "archive.htm",
+            ("rejected",),
+            "not a readable .docx",
+            produces="rejected: not a readable .docx file (a ZIP by its bytes is tried as Word)",
+        ),
         b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(rng.randrange(256) for _ in range(1024)),
     )
     add(
@@ -269,7 +281,7 @@ def build(inbox: Path, http_base: str = "http://127.0.0.1:9") -> list[Case]:
                 "the same report twice in one run",
                 name,
                 ("ok",),
-                produces="both land (two files), one raw file; figures flagged same_document",
+                produces="both land (two files), one raw file; duplicate_of the stored original",
             ),
             sample,
         )
@@ -278,7 +290,7 @@ def build(inbox: Path, http_base: str = "http://127.0.0.1:9") -> list[Case]:
             "duplicate of a report stored earlier",
             "huaian-again.txt",
             ("ok",),
-            produces="lands under its own name; shares the stored raw file; flagged same_document",
+            produces="lands under its own name; shares the stored raw file; duplicate_of the original",
         ),
         sample,
     )

@@ -23,6 +23,7 @@ from validations.schemas import columns_of, validation_context
 from validations.validate import split_valid
 
 TIME_COLUMNS = ("fetched_at",)  # wall-clock time of reading: differs between any two runs
+RUN_LOG = "runs.csv"  # the flow's per-run log (flows/run_log.py): the crash driver keeps none
 
 
 class Zygote:
@@ -124,6 +125,8 @@ def table_state(data_dir: Path) -> dict[str, object]:
     out: dict[str, object] = {}
     for path in sorted(data_dir.rglob("*.csv")):
         rel = path.relative_to(data_dir).as_posix()
+        if rel == RUN_LOG:
+            continue
         df = read_csv(path)
         df = df.drop(columns=[c for c in TIME_COLUMNS if c in df.columns])
         if "row_json" in df.columns:

@@ -19,8 +19,8 @@ def fig(value: float, date: str = "2022-06-01", report: str = "a" * 16, **kw) ->
     return row | {"value": value, "publish_date": date, "mention": f"{value:g}人次"} | kw
 
 
-def flags_of(rows: list[dict], reports: pd.DataFrame | None = None) -> pd.DataFrame:
-    return compute_flags(pd.DataFrame(rows, columns=columns_of("indicators")), reports)
+def flags_of(rows: list[dict]) -> pd.DataFrame:
+    return compute_flags(pd.DataFrame(rows, columns=columns_of("indicators")))
 
 
 def flagged(flags: pd.DataFrame, name: str) -> set[str]:
@@ -77,18 +77,6 @@ def test_two_sources_disagreeing_on_one_date() -> None:
     d = fig(10, report="d" * 16, label="劳模")
     flags = flags_of([a, b, *same, c1, c2, d])
     assert flagged(flags, "sources_disagree") == {a["indicator_row_id"], b["indicator_row_id"], c2["indicator_row_id"]}
-
-
-def test_same_document_twice() -> None:
-    first, second = fig(1, report="a" * 16), fig(1, report="b" * 16)
-    reports = pd.DataFrame(
-        [
-            good("reports") | {"report_id": "a" * 16, "url": "file:///inbox/a.txt", "content_sha256": "f" * 64},
-            good("reports") | {"report_id": "b" * 16, "url": "file:///inbox/b.txt", "content_sha256": "f" * 64},
-        ]
-    )
-    flags = flags_of([first, second], reports)
-    assert flagged(flags, "same_document") == {second["indicator_row_id"]}
 
 
 def test_flags_are_valid_rows_and_reach_progress_and_summary() -> None:

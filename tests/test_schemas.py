@@ -107,6 +107,21 @@ def good(table: str) -> dict:
             "snapshot_date": DAY,
             "reason": "re-parse of the report no longer yields this row",
         },
+        "runs": {
+            "flow_run_id": "",
+            "started_at": "2026-03-02T06:30:00+08:00",
+            "finished_at": "2026-03-02T06:30:09+08:00",
+            "mode": "ingest",
+            "source": "inbox",
+            "status": "ok",
+            "reason": "",
+            "discovered": 8,
+            "fetched": 8,
+            "new_reports": 8,
+            "figures": 187,
+            "new_figures": 187,
+            "rejected": 0,
+        },
     }
     return dict(rows[table])
 
@@ -120,6 +135,7 @@ def _other_id(table: str) -> dict:
         "flags": {"indicator_row_id": "1" * 16},
         "rejected": {"row_id": "other"},
         "retracted": {"indicator_row_id": "1" * 16},
+        "runs": {"source": "site"},
     }[table]
 
 
@@ -143,6 +159,8 @@ CASES: list[tuple[str, str, dict]] = [
     ("reports", "n_indicators:greater_than_or_equal_to", {"n_indicators": -1}),
     ("reports", "status:isin", {"status": "maybe"}),
     ("reports", "extractor_version:str_matches", {"extractor_version": "latest"}),
+    ("reports", "fingerprint:str_matches", {"fingerprint": "xyz"}),
+    ("reports", "duplicate_of:str_matches", {"duplicate_of": "report-7"}),
     ("reports", "place_matches_code", {"city": "泰州市"}),
     ("reports", "place_matches_code", {"city": "淮安市", "province": "", "city_code": ""}),  # a city without code
     ("reports", "publish_date_in_window", {"publish_date": "2015-06-01"}),
@@ -232,6 +250,11 @@ CASES: list[tuple[str, str, dict]] = [
     ("retracted", "report_id:str_matches", {"report_id": "r1"}),
     ("retracted", "snapshot_date:str_matches", {"snapshot_date": "2026-3-2"}),
     ("retracted", "reason:str_length", {"reason": ""}),
+    ("runs", "mode:isin", {"mode": "backfill"}),
+    ("runs", "source:str_length", {"source": ""}),
+    ("runs", "status:isin", {"status": "partly"}),
+    *[("runs", f"{n}:greater_than_or_equal_to", {n: -1}) for n in ("discovered", "fetched", "new_reports")],
+    *[("runs", f"{n}:greater_than_or_equal_to", {n: -1}) for n in ("figures", "new_figures", "rejected")],
 ]
 # whole-table uniqueness: two rows with the same key are both rejected
 UNIQUE = {

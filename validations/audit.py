@@ -199,7 +199,11 @@ def _audit_derived(store: DataStore, result: Audit) -> None:
         if not path.exists():
             continue
         if path.read_bytes() != csv_bytes(df, columns_of(table)):
-            stored = read_csv(path, columns_of(table))
+            try:
+                stored = read_csv(path, columns_of(table))
+            except Exception:  # a file that does not parse is reported with its table above
+                section.problems.append(f"{table}.csv differs from what the snapshots define (unreadable)")
+                continue
             key = "indicator_row_id" if "indicator_row_id" in df.columns else columns_of(table)[0]
             section.problems.append(
                 f"{table}.csv differs from what the snapshots define ({len(stored)} rows stored, {len(df)} derived; "

@@ -1,6 +1,6 @@
 """Cross-table and cross-time flags over the live figures: suspicious, kept, shown (never rejected).
 
-Reads indicator (and report) frames, returns flags.csv rows (validations.schemas.FlagSchema) and
+Reads indicator frames, returns flags.csv rows (validations.schemas.FlagSchema) and
 the `flags` column of progress.csv. The flag names and what they mean: validations.rules.FLAGS.
 """
 
@@ -200,32 +200,9 @@ def sources_disagree(df: pd.DataFrame) -> list[tuple[str, str, str]]:
     return out
 
 
-def same_document(df: pd.DataFrame, reports: pd.DataFrame | None) -> list[tuple[str, str, str]]:
-    """Figures of a report whose bytes equal an earlier report's (by URL order): counted twice."""
-    if reports is None or reports.empty:
-        return []
-    r = reports[reports["content_sha256"].map(text) != ""].sort_values("url")
-    dup = r[r.duplicated("content_sha256", keep="first")]
-    if dup.empty:
-        return []
-    first = r.drop_duplicates("content_sha256", keep="first").set_index("content_sha256")
-    original = {
-        row.report_id: (first.at[row.content_sha256, "report_id"], first.at[row.content_sha256, "url"])
-        for row in dup.itertuples()
-    }
-    hit = df[df["report_id"].isin(original)]
-    return [
-        (
-            row.indicator_row_id,
-            "same_document",
-            f"same bytes as report {original[row.report_id][0]} ({original[row.report_id][1]})",
-        )
-        for row in hit.itertuples()
-    ]
-
-
-def compute_flags(indicators: pd.DataFrame, reports: pd.DataFrame | None = None) -> pd.DataFrame:
-    """flags.csv rows for the live figures (one per figure and flag)."""
+def compute_flags(indicators: pd.DataFrame) -> pd.DataFrame:
+    """flags.csv rows for the live figures (one per figure and flag). Pass the figures that count:
+    those of duplicate stories (reports.duplicate_of) are left out by the caller, as in progress.csv."""
     cols = columns_of("flags")
     if indicators.empty:
         return pd.DataFrame(columns=cols)
@@ -235,7 +212,6 @@ def compute_flags(indicators: pd.DataFrame, reports: pd.DataFrame | None = None)
         *magnitude_jump(df),
         *components_over_total(df),
         *sources_disagree(df),
-        *same_document(df, reports),
     ]
     if not found:
         return pd.DataFrame(columns=cols)

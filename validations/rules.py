@@ -223,5 +223,4 @@ FLAGS = {
     "component_exceeds_total": "a figure after 其中 is larger than the total stated before it",
     "components_exceed_total": "the figures after 其中 add up to more than the total stated before it",
     "sources_disagree": "another report gives a different value for the same city, indicator, label, period and date",
-    "same_document": "the report's bytes are identical to another report's (the figure is counted twice)",
 }
