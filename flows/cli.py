@@ -1,4 +1,4 @@
-"""The `changai` command line: run, progress, validate, sources, score (Prefect imported only by `run`)."""
+"""The `changai` command line: run, progress, validate, sources, site, score (Prefect imported only by `run`)."""
 
 from __future__ import annotations
 
@@ -82,6 +82,8 @@ def print_summary(summary: dict) -> None:
             f"  current tables: {c['reports']} reports, {c['indicators']} indicator rows, "
             f"{c['progress']} progress points"
         )
+    if summary.get("current", {}).get("site"):
+        print(f"  report page: {summary['current']['site']['index']}")
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
@@ -179,6 +181,24 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from flows.site import build_site
+
+    data_dir = Path(args.data_dir)
+    if not (data_dir / "progress.csv").exists():
+        print(f"no progress table at {data_dir / 'progress.csv'}; run `changai run` first", file=sys.stderr)
+        return 1
+    result = build_site(data_dir)
+    print(
+        f"report page: {result['index']} ({result['pages']} pages, {result['charts']} charts, "
+        f"{result['charts_drawn']} redrawn); comparison.csv {result['comparison']} rows, "
+        f"coverage.csv {result['coverage']} rows"
+    )
+    for warning in result["warnings"]:
+        print(f"  warning: {warning}", file=sys.stderr)
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from flows.scoring import print_score
 
@@ -215,6 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
     src = sub.add_parser("sources", help="list configured sources")
     src.add_argument("--data-dir", type=Path, default=Path("data"))
     src.set_defaults(func=cmd_sources)
+
+    site = sub.add_parser("site", help="rebuild comparison.csv, coverage.csv and the report page data/site/")
+    site.add_argument("--data-dir", type=Path, default=Path("data"))
+    site.set_defaults(func=cmd_site)
 
     score = sub.add_parser("score", help="score a data dir against a gold folder (misses and false hits)")
     score.add_argument("--data-dir", type=Path, required=True)

@@ -16,6 +16,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.local_source import TZ, collect_local
 from flows.progress import build_progress
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
+from flows.site import build_site
 from flows.sources import SourceConfig, load_sources, select_sources
 from flows.store import DataStore
 from parsers.extract import EXTRACTOR_VERSION
@@ -161,13 +162,14 @@ def validate_tables(
     return valid_reports, valid_ind, rejected
 
 
-def rebuild_current(store: DataStore) -> dict[str, int]:
-    """Re-derive reports.csv, indicators.csv, progress.csv and datapackage.json from the snapshots."""
+def rebuild_current(store: DataStore) -> dict[str, Any]:
+    """Re-derive reports.csv, indicators.csv, progress.csv, the report site and datapackage.json from the snapshots."""
     indicators, reports = store.current_state()
     progress = build_progress(indicators)
     store.write_current(reports, indicators, progress)
+    site = build_site(store.root)  # comparison.csv, coverage.csv and data/site/ from the tables just written
     write_datapackage(store.root, store.snapshot_dates())
-    return {"reports": len(reports), "indicators": len(indicators), "progress": len(progress)}
+    return {"reports": len(reports), "indicators": len(indicators), "progress": len(progress), "site": site}
 
 
 def _known_reports(store: DataStore) -> dict[str, tuple[str, str, str]]:
@@ -315,4 +317,7 @@ def _publish_artifacts(summary: dict[str, Any]) -> None:
     ]
     if summary["problems"]:
         lines += ["", "## Problems", *[f"- {p}" for p in summary["problems"][:50]]]
+    site = summary.get("current", {}).get("site") or {}
+    if site:
+        lines += ["", "## Headline changes", f"Report page: {Path(site['index']).as_uri()}", "", *site["headlines"]]
     create_markdown_artifact(key="ingest-summary", markdown="\n".join(lines), description="What this run changed")

@@ -12,12 +12,14 @@ PRIMARY_KEYS = {
     "reports": ["report_id"],
     "indicators": ["indicator_row_id"],
     "progress": ["city", "indicator", "label", "unit", "period", "publish_date"],
+    "comparison": ["indicator", "city", "label", "unit", "period"],
+    "coverage": ["city", "indicator"],
 }
 FOREIGN_KEYS = {
     "indicators": [{"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}]
 }
 TYPE_MAP = {"str": "string", "float64": "number", "int64": "integer", "bool": "boolean"}
-CURRENT_TABLES = ("reports", "indicators", "progress")
+CURRENT_TABLES = ("reports", "indicators", "progress", "comparison", "coverage")
 
 
 def table_schema(table: str) -> dict:

@@ -170,6 +170,96 @@ class ProgressSchema(pa.DataFrameModel):
     change: Series[float] = pa.Field(nullable=True, description="value - previous_value")
     change_pct: Series[float] = pa.Field(nullable=True, description="change in percent of previous_value")
     report_id: Series[str] = pa.Field(description="report the point comes from")
+    district: Series[str] = pa.Field(
+        nullable=True,
+        description="county-level district the series is about (its label then starts with 区名·); empty: city-wide",
+    )
+    sources: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="every source stating this point, '; ' separated (duplicates across sources are one point)",
+    )
+    n_reports: Series[int] = pa.Field(ge=1, description="number of reports stating this point")
+    report_ids: Series[str] = pa.Field(
+        str_length={"min_value": 16}, description="every report stating this point, '; ' separated, report_id first"
+    )
+    indicator_row_id: Series[str] = pa.Field(
+        str_matches=r"^[0-9a-f]{16}$", description="the figure of this point in indicators.csv (evidence, URL)"
+    )
+    conflict: Series[str] = pa.Field(
+        nullable=True,
+        description="reports of this date disagree: every value stated, '; ' separated; value is the one most "
+        "reports state (first in reading order on a tie), never an average",
+    )
+    compared_with: Series[str] = pa.Field(
+        isin=["previous_figure", "previous_year"],
+        nullable=True,
+        description="previous_figure (levels and other periods) | previous_year (annual figures: the latest "
+        "figure of the previous calendar year) | empty when there is no such point",
+    )
+
+    class Config:
+        coerce = True
+        strict = True
+        ordered = True
+
+
+class ComparisonSchema(pa.DataFrameModel):
+    """comparison.csv: every series' latest point and 12-month change, cities side by side per indicator."""
+
+    indicator: Series[str] = pa.Field(description="taxonomy id")
+    indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
+    category: Series[str] = pa.Field(description="indicator category")
+    unit: Series[str] = pa.Field(isin=CANONICAL_UNITS, description="canonical unit")
+    city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
+    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
+    province: Series[str] = pa.Field(nullable=True, description="province of the city")
+    district: Series[str] = pa.Field(nullable=True, description="district of a district series; empty: city-wide")
+    label: Series[str] = pa.Field(nullable=True, description="label of the series (as in progress.csv)")
+    period: Series[str] = pa.Field(isin=list(PERIODS), description="period kind of the series")
+    primary: Series[bool] = pa.Field(
+        description="the series that stands for the city in cross-city charts: city-wide first, the indicator's "
+        "most common unit, cumulative > stock > annual > change > unknown, most points, newest"
+    )
+    n_points: Series[int] = pa.Field(ge=1, description="points in the series")
+    first_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date of the first point")
+    latest_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date of the latest point")
+    latest_value: Series[float] = pa.Field(description="value of the latest point")
+    base_date: Series[str] = pa.Field(
+        nullable=True, description="date of the point the 12-month change is taken from (9 to 15 months earlier)"
+    )
+    base_value: Series[float] = pa.Field(nullable=True, description="value at base_date")
+    change_12m: Series[float] = pa.Field(nullable=True, description="latest_value - base_value")
+    change_12m_pct: Series[float] = pa.Field(nullable=True, description="change_12m in percent of base_value")
+    conflict: Series[str] = pa.Field(nullable=True, description="values that disagree at the latest point")
+    report_id: Series[str] = pa.Field(description="report of the latest point")
+    indicator_row_id: Series[str] = pa.Field(description="figure of the latest point in indicators.csv")
+    url: Series[str] = pa.Field(nullable=True, description="URL of the latest point's report")
+
+    class Config:
+        coerce = True
+        strict = True
+        ordered = True
+
+
+class CoverageSchema(pa.DataFrameModel):
+    """coverage.csv: per city, each indicator it reports (districts included), how much and how fresh."""
+
+    city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
+    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
+    province: Series[str] = pa.Field(nullable=True, description="province of the city")
+    indicator: Series[str] = pa.Field(description="taxonomy id")
+    indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
+    category: Series[str] = pa.Field(description="indicator category")
+    n_series: Series[int] = pa.Field(ge=1, description="series of this indicator (labels, units, periods)")
+    n_points: Series[int] = pa.Field(ge=1, description="points over all its series")
+    n_reports: Series[int] = pa.Field(ge=1, description="reports stating them")
+    districts: Series[str] = pa.Field(nullable=True, description="districts with series of their own, '; ' separated")
+    first_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="earliest point")
+    latest_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="latest point")
+    days_since_latest: Series[int] = pa.Field(description="days from latest_date to as_of")
+    as_of: Series[str] = pa.Field(
+        str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date freshness is measured at: the latest snapshot"
+    )
 
     class Config:
         coerce = True
@@ -212,6 +302,8 @@ TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "reports": ReportSchema,
     "indicators": IndicatorSchema,
     "progress": ProgressSchema,
+    "comparison": ComparisonSchema,
+    "coverage": CoverageSchema,
     "rejected": RejectedSchema,
     "retracted": RetractedSchema,
 }
