@@ -20,8 +20,9 @@ from validations.schemas import TABLE_SCHEMAS, columns_of
 YEAR_DAYS = 365
 BASE_MIN_DAYS = 274
 BASE_MAX_DAYS = 457
-# Which of a city's series stands for it in a cross-city comparison: city-wide before a
-# district's, the indicator's most common unit, levels before flows, the longest and newest.
+# Which of a city's series stands for it in a cross-city comparison: the indicator's most common
+# unit (so cities can be compared at all), city-wide before a district's, levels before flows,
+# the longest and newest.
 PERIOD_RANK = {"cumulative": 0, "stock": 1, "annual": 2, "change": 3, "unknown": 4}
 
 
@@ -128,8 +129,8 @@ def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
     dominant = _dominant_units(out)
     out["_rank"] = [
         (
-            bool(d),
             u != dominant[i],
+            bool(d),
             PERIOD_RANK.get(p, 9),
             -n,
             -date.fromisoformat(ld).toordinal(),

@@ -217,8 +217,8 @@ class ComparisonSchema(pa.DataFrameModel):
     label: Series[str] = pa.Field(nullable=True, description="label of the series (as in progress.csv)")
     period: Series[str] = pa.Field(isin=list(PERIODS), description="period kind of the series")
     primary: Series[bool] = pa.Field(
-        description="the series that stands for the city in cross-city charts: city-wide first, the indicator's "
-        "most common unit, cumulative > stock > annual > change > unknown, most points, newest"
+        description="the series that stands for the city in cross-city charts: the indicator's most common unit, "
+        "city-wide before district, cumulative > stock > annual > change > unknown, most points, newest"
     )
     n_points: Series[int] = pa.Field(ge=1, description="points in the series")
     first_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date of the first point")
