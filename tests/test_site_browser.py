@@ -43,6 +43,7 @@ def sample_site(prefect_harness, tmp_path_factory: pytest.TempPathFactory) -> Pa
         state = ingest(data_dir=str(data), return_state=True)
     assert state.is_completed(), state.message
     assert state.result()["current"]["site"]["warnings"] == []
+    (data / "flow_run_id").write_text(str(state.state_details.flow_run_id))
     return data
 
 
@@ -187,3 +188,25 @@ def test_a_district_appears_on_its_citys_page(sample_site: Path, browser) -> Non
     assert section.is_visible() and "区县数据" in section.locator("h2").inner_text()
     assert "姜堰区·试点" in section.inner_text() and "101家" in section.inner_text()
     assert tab.problems == []
+
+
+def test_the_runs_markdown_artifact_carries_the_headline_changes(sample_site: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    run_id = (sample_site / "flow_run_id").read_text()
+    # the REST filter directly: prefect 3.8's client.read_artifacts sends null paging fields
+    query = {
+        "artifacts": {"key": {"any_": ["ingest-summary"]}, "flow_run_id": {"any_": [run_id]}},
+        "limit": 5,
+        "offset": 0,
+        "sort": "CREATED_DESC",
+    }
+    with get_client(sync_client=True) as client:
+        artifacts = client.request("POST", "/artifacts/filter", json=query).json()
+    assert len(artifacts) == 1
+    markdown = artifacts[0]["data"]
+    assert "## Headline changes" in markdown
+    assert (sample_site / "site" / "index.html").resolve().as_uri() in markdown
+    assert (
+        "**淮安市** 技能培训人次 · 职业技能培训（累计）: 12.6万人次 (2022-06-15) → 18.3万人次 (2022-12-13)" in markdown
+    )
