@@ -188,7 +188,17 @@ def cmd_site(args: argparse.Namespace) -> int:
     if not (data_dir / "progress.csv").exists():
         print(f"no progress table at {data_dir / 'progress.csv'}; run `changai run` first", file=sys.stderr)
         return 1
-    result = build_site(data_dir)
+    from flows.store import DataStore, StoreBusyError
+
+    try:
+        lock = DataStore(data_dir).acquire(timeout=60)  # a run rebuilds the same files
+    except StoreBusyError as exc:
+        print(f"changai site: {exc}", file=sys.stderr)
+        return 1
+    try:
+        result = build_site(data_dir)
+    finally:
+        lock.release()
     print(
         f"report page: {result['index']} ({result['pages']} pages, {result['charts']} charts, "
         f"{result['charts_drawn']} redrawn); comparison.csv {result['comparison']} rows, "

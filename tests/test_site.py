@@ -184,3 +184,26 @@ def test_empty_data_dir_gives_an_empty_page(tmp_path: Path) -> None:
     write_tables(data, table())
     result = build_site(data)
     assert result["pages"] == 1 and (data / "site" / "index.html").exists()
+
+
+def test_anomaly_flags_of_the_validation_work_are_shown(site_dir: Path) -> None:
+    from flows.csvio import read_csv
+
+    progress = read_csv(site_dir / "progress.csv")
+    progress["flags"] = ""
+    progress.loc[progress["value"] == "183000.0", "flags"] = "cumulative_decrease"
+    write_csv(site_dir / "progress.csv", progress, list(progress.columns))
+    build_site(site_dir)
+    doc = soup(site_dir / "site" / "city-320800.html")
+    badge = doc.select_one("#ind-training_person_times .badge.flag")
+    assert badge is not None and badge["title"] == "cumulative_decrease"
+
+
+def test_changai_site_command(site_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from flows.cli import main
+
+    assert main(["site", "--data-dir", str(site_dir)]) == 0
+    out = capsys.readouterr().out
+    assert str((site_dir / "site" / "index.html").resolve()) in out and "comparison.csv" in out
+    assert main(["site", "--data-dir", str(tmp_path / "empty")]) == 1
+    assert "run `changai run` first" in capsys.readouterr().err
