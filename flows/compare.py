@@ -10,7 +10,7 @@ import pandas as pd
 
 from flows.csvio import write_csv
 from flows.display import indicator_order
-from flows.progress import LIST_SEPARATOR
+from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records
 from parsers.classify import taxonomy
 from validations.schemas import TABLE_SCHEMAS, columns_of
 
@@ -46,10 +46,10 @@ def prepare_progress(progress: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _base_point(points: pd.DataFrame, latest_day: date) -> pd.Series | None:
-    best = None
-    best_key: tuple[int, int] | None = None
-    for _, p in points.iterrows():
+def _base_point(points: list[dict], latest_day: date) -> dict | None:
+    """The point closest to a year before latest_day, among those 9 to 15 months older."""
+    best, best_key = None, None
+    for p in points:
         gap = (latest_day - date.fromisoformat(p["publish_date"])).days
         if BASE_MIN_DAYS <= gap <= BASE_MAX_DAYS:
             key = (abs(gap - YEAR_DAYS), -gap)
@@ -89,13 +89,11 @@ def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
     tax = taxonomy().indicators
     provinces, urls = _provinces(indicators), _urls(indicators)
     rows = []
-    for (city, indicator, label, unit, period), points in df.groupby(
-        ["city", "indicator", "label", "unit", "period"], sort=False
-    ):
-        points = points.sort_values("publish_date")
-        latest = points.iloc[-1]
+    for (city, indicator, label, unit, period), points in group_records(df.to_dict("records"), SERIES_KEYS):
+        points = sorted(points, key=lambda p: p["publish_date"])
+        latest = points[-1]
         latest_day = date.fromisoformat(latest["publish_date"])
-        base = _base_point(points.iloc[:-1], latest_day)
+        base = _base_point(points[:-1], latest_day)
         change = latest["value"] - base["value"] if base is not None else math.nan
         pct = round(change / abs(base["value"]) * 100, 2) if base is not None and base["value"] != 0 else math.nan
         rows.append(
@@ -112,7 +110,7 @@ def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
                 "period": period,
                 "primary": False,
                 "n_points": len(points),
-                "first_date": points.iloc[0]["publish_date"],
+                "first_date": points[0]["publish_date"],
                 "latest_date": latest["publish_date"],
                 "latest_value": latest["value"],
                 "base_date": base["publish_date"] if base is not None else None,
@@ -167,25 +165,26 @@ def build_coverage(progress: pd.DataFrame, indicators: pd.DataFrame, as_of: str)
     provinces = _provinces(indicators)
     as_of_day = date.fromisoformat(as_of)
     rows = []
-    for (city, indicator), group in df.groupby(["city", "indicator"], sort=False):
-        reports = {r for ids in group["report_ids"] for r in ids.split(LIST_SEPARATOR) if r} | set(group["report_id"])
-        districts = sorted({d for d in group["district"] if d})
-        latest = group["publish_date"].max()
+    for (city, indicator), group in group_records(df.to_dict("records"), ["city", "indicator"]):
+        reports = {r for p in group for r in p["report_ids"].split(LIST_SEPARATOR) if r}
+        reports |= {p["report_id"] for p in group}
+        districts = sorted({p["district"] for p in group if p["district"]})
+        days = [p["publish_date"] for p in group]
         rows.append(
             {
                 "city": city,
-                "city_code": next((c for c in group["city_code"] if c), None),
+                "city_code": next((p["city_code"] for p in group if p["city_code"]), None),
                 "province": provinces.get(city) or None,
                 "indicator": indicator,
                 "indicator_name": tax[indicator].name if indicator in tax else indicator,
                 "category": tax[indicator].category if indicator in tax else "other",
-                "n_series": group.groupby(["label", "unit", "period"]).ngroups,
+                "n_series": len({(p["label"], p["unit"], p["period"]) for p in group}),
                 "n_points": len(group),
                 "n_reports": len(reports),
                 "districts": LIST_SEPARATOR.join(districts) or None,
-                "first_date": group["publish_date"].min(),
-                "latest_date": latest,
-                "days_since_latest": (as_of_day - date.fromisoformat(latest)).days,
+                "first_date": min(days),
+                "latest_date": max(days),
+                "days_since_latest": (as_of_day - date.fromisoformat(max(days))).days,
                 "as_of": as_of,
             }
         )

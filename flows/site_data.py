@@ -21,7 +21,7 @@ from flows.display import (
     indicator_order,
     series_title,
 )
-from flows.progress import LIST_SEPARATOR
+from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records
 
 # Indicators users look for first (the reform's headline numbers); the rest follow in taxonomy order.
 KEY_INDICATORS = (
@@ -257,11 +257,8 @@ def series_views(progress: pd.DataFrame, lookup: Lookup) -> list[SeriesView]:
     if "flags" in progress.columns:  # anomaly flags from the validation work, when present
         df["flags"] = progress["flags"].fillna("").astype(str).values
     out = []
-    for (city, indicator, label, unit, period), group in df.groupby(
-        ["city", "indicator", "label", "unit", "period"], sort=False
-    ):
-        group = group.sort_values("publish_date")
-        records = group.to_dict("records")
+    for (city, indicator, label, unit, period), records in group_records(df.to_dict("records"), SERIES_KEYS):
+        records = sorted(records, key=lambda r: r["publish_date"])
         figures = [lookup.figure(r) for r in records]
         last = records[-1]
         previous = None
