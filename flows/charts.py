@@ -14,6 +14,7 @@ from pathlib import Path
 from flows.csvio import atomic_write_bytes
 from flows.display import PALETTE, format_number
 from flows.fonts import CJKFont, find_cjk_font
+from flows.progress import parse_day
 
 STYLE_VERSION = "3"  # bump to redraw every chart after a change of look
 DPI = 110
@@ -65,7 +66,7 @@ def _rc(font: CJKFont) -> dict:
 
 
 def _to_date(text: str) -> date:
-    return date.fromisoformat(text[:10])
+    return parse_day(text)
 
 
 def _style_axes(ax, unit: str) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from flows.csvio import write_csv
 from flows.display import indicator_order
-from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records
+from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records, parse_day
 from parsers.classify import taxonomy
 from validations.schemas import TABLE_SCHEMAS, columns_of
 
@@ -50,7 +50,7 @@ def _base_point(points: list[dict], latest_day: date) -> dict | None:
     """The point closest to a year before latest_day, among those 9 to 15 months older."""
     best, best_key = None, None
     for p in points:
-        gap = (latest_day - date.fromisoformat(p["publish_date"])).days
+        gap = (latest_day - parse_day(p["publish_date"])).days
         if BASE_MIN_DAYS <= gap <= BASE_MAX_DAYS:
             key = (abs(gap - YEAR_DAYS), -gap)
             if best_key is None or key < best_key:
@@ -92,7 +92,7 @@ def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
     for (city, indicator, label, unit, period), points in group_records(df.to_dict("records"), SERIES_KEYS):
         points = sorted(points, key=lambda p: p["publish_date"])
         latest = points[-1]
-        latest_day = date.fromisoformat(latest["publish_date"])
+        latest_day = parse_day(latest["publish_date"])
         base = _base_point(points[:-1], latest_day)
         change = latest["value"] - base["value"] if base is not None else math.nan
         pct = round(change / abs(base["value"]) * 100, 2) if base is not None and base["value"] != 0 else math.nan
@@ -131,7 +131,7 @@ def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
             bool(d),
             PERIOD_RANK.get(p, 9),
             -n,
-            -date.fromisoformat(ld).toordinal(),
+            -parse_day(ld).toordinal(),
             lab or "",
         )
         for i, u, d, p, n, ld, lab in zip(
@@ -184,7 +184,7 @@ def build_coverage(progress: pd.DataFrame, indicators: pd.DataFrame, as_of: str)
                 "districts": LIST_SEPARATOR.join(districts) or None,
                 "first_date": min(days),
                 "latest_date": max(days),
-                "days_since_latest": (as_of_day - date.fromisoformat(max(days))).days,
+                "days_since_latest": (as_of_day - parse_day(max(days))).days,
                 "as_of": as_of,
             }
         )

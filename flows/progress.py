@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,6 +25,15 @@ DUPLICATE_WINDOW_DAYS = 7
 ANNUAL = "annual"
 COMPARED_WITH_PREVIOUS_FIGURE = "previous_figure"
 COMPARED_WITH_PREVIOUS_YEAR = "previous_year"
+
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def parse_day(text: str) -> date:
+    """A publish date as a date: YYYY-MM-DD, or YYYY-MM (a report dated by month only) as the 1st."""
+    text = str(text)[:10]
+    return date.fromisoformat(text if len(text) == 10 else f"{text[:7]}-01")
 
 
 def series_label(label: object, district: object) -> str:
@@ -99,7 +109,7 @@ def series_points(figures: list[dict]) -> list[Point]:
         group = by_day[day]
         values = _distinct_values(group)
         if points and len(values) == 1 and same_value(values[0][0], points[-1].value):
-            gap = (date.fromisoformat(day) - date.fromisoformat(points[-1].day)).days
+            gap = (parse_day(day) - parse_day(points[-1].day)).days
             if gap <= DUPLICATE_WINDOW_DAYS:
                 points[-1].figures.extend(group)
                 continue
@@ -131,31 +141,34 @@ def group_records(records: list[dict], keys: list[str]) -> list[tuple[tuple, lis
     return sorted(groups.items(), key=lambda kv: kv[0])
 
 
-def _eligible(indicators: pd.DataFrame) -> pd.DataFrame:
+def _eligible(indicators: pd.DataFrame, exclude_reports: set[str] | frozenset[str]) -> pd.DataFrame:
     df = indicators[
-        (indicators["indicator"] != "other")
+        ~indicators["report_id"].isin(exclude_reports)
+        & (indicators["indicator"] != "other")
         & (indicators["city"].fillna("").astype(str) != "")
-        & (indicators["publish_date"].fillna("").astype(str).str.len() >= 10)
+        & indicators["publish_date"].fillna("").astype(str).str[:10].str.match(DATE_RE)
     ].copy()
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     df["char_start"] = pd.to_numeric(df["char_start"], errors="coerce").fillna(0)
     df = df.dropna(subset=["value"])
     for col in ("city_code", "district", "label", "source"):
         df[col] = df[col].fillna("").astype(str)
-    df["publish_date"] = df["publish_date"].astype(str).str[:10]
+    df["publish_date"] = df["publish_date"].astype(str).str[:10].str.rstrip("-")
     df["label"] = [series_label(lab, dis) for lab, dis in zip(df["label"], df["district"], strict=True)]
     return df.sort_values(["publish_date", "source", "report_id", "char_start"], kind="stable")
 
 
-def build_progress(indicators: pd.DataFrame) -> pd.DataFrame:
+def build_progress(indicators: pd.DataFrame, exclude_reports: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
     """One row per point of every series, with the point it is compared with and the change.
 
-    Figures filed under `other`, without a city or without a publish date form no series.
+    Figures filed under `other`, without a city or without a publish date form no series, nor do
+    those of `exclude_reports` (reports found to repeat another report's story). A report dated
+    by month only (YYYY-MM) gives points dated YYYY-MM, ordered before the days of that month.
     """
     cols = columns_of("progress")
     if indicators.empty:
         return pd.DataFrame(columns=cols)
-    df = _eligible(indicators)
+    df = _eligible(indicators, exclude_reports)
     if df.empty:
         return pd.DataFrame(columns=cols)
     rows: list[dict] = []

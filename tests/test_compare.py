@@ -114,3 +114,14 @@ def test_empty_progress_gives_empty_tables() -> None:
     empty = table()
     progress = build_progress(empty)
     assert build_comparison(progress, empty).empty and build_coverage(progress, empty, "2023-01-01").empty
+
+
+def test_month_only_dates_are_compared_and_aged_from_the_first_of_the_month() -> None:
+    indicators = table(figure(100, "2021-06"), figure(130, "2022-06-15"))
+    progress = build_progress(indicators)
+    comparison = build_comparison(progress, indicators)
+    ComparisonSchema.validate(comparison)
+    row = comparison.iloc[0]
+    assert (row["base_date"], row["change_12m"], row["first_date"]) == ("2021-06", 30, "2021-06")
+    coverage = build_coverage(build_progress(table(figure(1, "2023-01"))), indicators, as_of="2023-01-31")
+    assert coverage.iloc[0]["days_since_latest"] == 30 and coverage.iloc[0]["latest_date"] == "2023-01"

@@ -195,3 +195,19 @@ def test_progress_of_the_sample_shape_is_valid_and_keyed() -> None:
     progress = build_progress(table(*rows))
     ProgressSchema.validate(progress)
     assert progress["n_reports"].tolist() == [1, 2]
+
+
+def test_a_report_dated_by_month_only_gives_a_month_point_in_order() -> None:
+    progress = build_progress(
+        table(figure(100, "2022-06"), figure(120, "2022-06-20", source="b"), figure(150, "2022-12-13"))
+    )
+    assert progress["publish_date"].tolist() == ["2022-06", "2022-06-20", "2022-12-13"]
+    assert progress["previous_date"].tolist()[1:] == ["2022-06", "2022-06-20"]
+    ProgressSchema.validate(progress)
+
+
+def test_reports_repeating_another_story_can_be_left_out() -> None:
+    rows = table(figure(100, "2022-06-15"), figure(100, "2022-07-30", source="mirror"), figure(150, "2022-12-13"))
+    progress = build_progress(rows, exclude_reports={hex16("mirror-2022-07-30")})
+    assert progress["publish_date"].tolist() == ["2022-06-15", "2022-12-13"]
+    assert progress["previous_value"].tolist()[1] == 100

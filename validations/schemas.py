@@ -38,6 +38,7 @@ CANONICAL_UNITS = [
 ]
 DATE_RE = r"^(\d{4}-\d{2}-\d{2})?$"
 CODE_RE = r"^(\d{6})?$"
+DAY_OR_MONTH_RE = r"^\d{4}-\d{2}(-\d{2})?$"  # reports dated by month only give YYYY-MM points
 
 
 @cache
@@ -163,7 +164,9 @@ class ProgressSchema(pa.DataFrameModel):
     label: Series[str] = pa.Field(nullable=True, description="label of the series")
     unit: Series[str] = pa.Field(isin=CANONICAL_UNITS, description="canonical unit")
     period: Series[str] = pa.Field(isin=list(PERIODS), description="period kind of the series")
-    publish_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date of this point")
+    publish_date: Series[str] = pa.Field(
+        str_matches=DAY_OR_MONTH_RE, description="date of this point (YYYY-MM: a report dated by month only)"
+    )
     value: Series[float] = pa.Field(description="value at this point")
     previous_value: Series[float] = pa.Field(nullable=True, description="value at the previous point")
     previous_date: Series[str] = pa.Field(nullable=True, description="date of the previous point")
@@ -221,8 +224,8 @@ class ComparisonSchema(pa.DataFrameModel):
         "city-wide before district, cumulative > stock > annual > change > unknown, most points, newest"
     )
     n_points: Series[int] = pa.Field(ge=1, description="points in the series")
-    first_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date of the first point")
-    latest_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date of the latest point")
+    first_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="date of the first point")
+    latest_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="date of the latest point")
     latest_value: Series[float] = pa.Field(description="value of the latest point")
     base_date: Series[str] = pa.Field(
         nullable=True, description="date of the point the 12-month change is taken from (9 to 15 months earlier)"
@@ -254,8 +257,8 @@ class CoverageSchema(pa.DataFrameModel):
     n_points: Series[int] = pa.Field(ge=1, description="points over all its series")
     n_reports: Series[int] = pa.Field(ge=1, description="reports stating them")
     districts: Series[str] = pa.Field(nullable=True, description="districts with series of their own, '; ' separated")
-    first_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="earliest point")
-    latest_date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="latest point")
+    first_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="earliest point")
+    latest_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="latest point")
     days_since_latest: Series[int] = pa.Field(description="days from latest_date to as_of")
     as_of: Series[str] = pa.Field(
         str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date freshness is measured at: the latest snapshot"
