@@ -1,4 +1,4 @@
-"""The `changai` command line: run, serve, progress, validate, sources, score (Prefect imported by run and serve)."""
+"""The `changai` command line: run, serve, progress, validate, sources, site, score (Prefect only in run/serve)."""
 
 from __future__ import annotations
 
@@ -96,6 +96,8 @@ def print_summary(summary: dict) -> None:
             f"  current tables: {c['reports']} reports, {c['indicators']} indicator rows, "
             f"{c['progress']} progress points"
         )
+    if summary.get("current", {}).get("site"):
+        print(f"  report page: {summary['current']['site']['index']}")
     print(render_text(summary))
 
 
@@ -199,6 +201,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return run(args.data_dir, args.api_url, args.startup_timeout)
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from flows.site import build_site
+
+    data_dir = Path(args.data_dir)
+    if not (data_dir / "progress.csv").exists():
+        print(f"no progress table at {data_dir / 'progress.csv'}; run `changai run` first", file=sys.stderr)
+        return 1
+    from flows.store import DataStore, StoreBusyError
+
+    try:
+        lock = DataStore(data_dir).acquire(timeout=60)  # a run rebuilds the same files
+    except StoreBusyError as exc:
+        print(f"changai site: {exc}", file=sys.stderr)
+        return 1
+    try:
+        result = build_site(data_dir)
+    finally:
+        lock.release()
+    print(
+        f"report page: {result['index']} ({result['pages']} pages, {result['charts']} charts, "
+        f"{result['charts_drawn']} redrawn); comparison.csv {result['comparison']} rows, "
+        f"coverage.csv {result['coverage']} rows"
+    )
+    for warning in result["warnings"]:
+        print(f"  warning: {warning}", file=sys.stderr)
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from flows.scoring import print_score
 
@@ -249,6 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
     src = sub.add_parser("sources", help="list configured sources with their last run, last success and counts")
     src.add_argument("--data-dir", type=Path, default=Path("data"))
     src.set_defaults(func=cmd_sources)
+
+    site = sub.add_parser("site", help="rebuild comparison.csv, coverage.csv and the report page data/site/")
+    site.add_argument("--data-dir", type=Path, default=Path("data"))
+    site.set_defaults(func=cmd_site)
 
     score = sub.add_parser("score", help="score a data dir against a gold folder (misses and false hits)")
     score.add_argument("--data-dir", type=Path, required=True)

@@ -1,7 +1,8 @@
-"""Current tables re-derived from the snapshots: reports, indicators, progress (with flags), flags, datapackage.
+"""Current tables re-derived from the snapshots: reports, indicators, progress (with flags), flags, site.
 
-Reads data/snapshots/ (through DataStore); writes data/{reports,indicators,progress,flags}.csv and
-data/datapackage.json, then clears the rebuild-pending marker that commit() set.
+Reads data/snapshots/ (through DataStore); writes data/{reports,indicators,progress,flags}.csv, the
+comparison/coverage tables and report site (flows/site.py) and data/datapackage.json, then clears the
+rebuild-pending marker that commit() set.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 from flows.duplicates import mark_duplicates
 from flows.failpoints import failpoint
 from flows.progress import build_progress
+from flows.site import build_site
 from flows.store import DataStore
 from validations.datapackage import write_datapackage
 from validations.flags import attach_to_progress, compute_flags, summarise
@@ -36,10 +38,12 @@ def rebuild_current(store: DataStore) -> dict[str, Any]:
     """Rewrite the current tables and datapackage.json from the snapshots; returns row counts."""
     tables = derive_current(store)
     store.write_current(tables["reports"], tables["indicators"], tables["progress"], tables["flags"])
+    # comparison.csv, coverage.csv and the report site under data/site/, from the tables just written
+    site = build_site(store.root)
     write_datapackage(store.root, store.snapshot_dates())
     failpoint("rebuilt")
     store.clear_rebuild_pending()
-    return {name: len(df) for name, df in tables.items()}
+    return {**{name: len(df) for name, df in tables.items()}, "site": site}
 
 
 def flag_summary(

@@ -77,6 +77,54 @@ def good(table: str) -> dict:
             "change_pct": 45.24,
             "report_id": RID,
             "flags": "",
+            "district": "",
+            "sources": "inbox",
+            "n_reports": 1,
+            "report_ids": RID,
+            "indicator_row_id": IID,
+            "conflict": "",
+            "compared_with": "previous_figure",
+        },
+        "comparison": {
+            "indicator": "training_person_times",
+            "indicator_name": "职业技能培训人次",
+            "category": "skills",
+            "unit": "人次",
+            "city": "淮安市",
+            "city_code": "320800",
+            "province": "江苏省",
+            "district": "",
+            "label": "职业技能培训",
+            "period": "cumulative",
+            "primary": True,
+            "n_points": 2,
+            "first_date": "2022-06-15",
+            "latest_date": "2022-12-13",
+            "latest_value": 183000.0,
+            "base_date": "",
+            "base_value": None,
+            "change_12m": None,
+            "change_12m_pct": None,
+            "conflict": "",
+            "report_id": RID,
+            "indicator_row_id": IID,
+            "url": "file:///inbox/huaian.txt",
+        },
+        "coverage": {
+            "city": "淮安市",
+            "city_code": "320800",
+            "province": "江苏省",
+            "indicator": "training_person_times",
+            "indicator_name": "职业技能培训人次",
+            "category": "skills",
+            "n_series": 1,
+            "n_points": 2,
+            "n_reports": 2,
+            "districts": "",
+            "first_date": "2022-06-15",
+            "latest_date": "2022-12-13",
+            "days_since_latest": 30,
+            "as_of": DAY,
         },
         "flags": {
             "indicator_row_id": IID,
@@ -132,6 +180,8 @@ def _other_id(table: str) -> dict:
         "reports": {"report_id": "1" * 16},
         "indicators": {"indicator_row_id": "1" * 16},
         "progress": {"publish_date": "2023-01-05", "previous_date": "2022-06-15"},
+        "comparison": {"city": "淄博市", "city_code": "370300"},
+        "coverage": {"city": "淄博市", "city_code": "370300"},
         "flags": {"indicator_row_id": "1" * 16},
         "rejected": {"row_id": "other"},
         "retracted": {"indicator_row_id": "1" * 16},
@@ -255,6 +305,27 @@ CASES: list[tuple[str, str, dict]] = [
     ("runs", "status:isin", {"status": "partly"}),
     *[("runs", f"{n}:greater_than_or_equal_to", {n: -1}) for n in ("discovered", "fetched", "new_reports")],
     *[("runs", f"{n}:greater_than_or_equal_to", {n: -1}) for n in ("figures", "new_figures", "rejected")],
+    # progress series, comparison and coverage tables (flows/progress.py, flows/compare.py)
+    ("progress", "compared_with:isin", {"compared_with": "next_year"}),
+    ("progress", "indicator_row_id:str_matches", {"indicator_row_id": "x"}),
+    ("progress", "n_reports:greater_than_or_equal_to", {"n_reports": 0}),
+    ("progress", "report_ids:str_length", {"report_ids": "short"}),
+    ("progress", "sources:str_length", {"sources": ""}),
+    ("comparison", "city:str_length", {"city": ""}),
+    ("comparison", "city_code:str_matches", {"city_code": "3208"}),
+    ("comparison", "first_date:str_matches", {"first_date": "2022/06/15"}),
+    ("comparison", "latest_date:str_matches", {"latest_date": "soon"}),
+    ("comparison", "n_points:greater_than_or_equal_to", {"n_points": 0}),
+    ("comparison", "period:isin", {"period": "weekly"}),
+    ("comparison", "unit:isin", {"unit": "斤"}),
+    ("coverage", "as_of:str_matches", {"as_of": "2026-03"}),
+    ("coverage", "city:str_length", {"city": ""}),
+    ("coverage", "city_code:str_matches", {"city_code": "abc"}),
+    ("coverage", "first_date:str_matches", {"first_date": "x"}),
+    ("coverage", "latest_date:str_matches", {"latest_date": "x"}),
+    ("coverage", "n_points:greater_than_or_equal_to", {"n_points": 0}),
+    ("coverage", "n_reports:greater_than_or_equal_to", {"n_reports": 0}),
+    ("coverage", "n_series:greater_than_or_equal_to", {"n_series": 0}),
 ]
 # whole-table uniqueness: two rows with the same key are both rejected
 UNIQUE = {
@@ -263,6 +334,8 @@ UNIQUE = {
     "retracted": "indicator_row_id:field_uniqueness",
     "progress": "multiple_fields_uniqueness",
     "flags": "multiple_fields_uniqueness",
+    "comparison": "multiple_fields_uniqueness",
+    "coverage": "multiple_fields_uniqueness",
 }
 
 
@@ -324,7 +397,7 @@ def test_required_columns_and_types(table: str) -> None:
     """Declared by the column types: a missing required value or a non-number in a numeric column."""
     schema = TABLE_SCHEMAS[table].to_schema()
     for name, col in schema.columns.items():
-        if not col.nullable:
+        if not col.nullable and str(col.dtype) != "bool":  # pandas coerces a missing bool to False
             _, rejected = validate(table, [good(table), good(table) | _other_id(table) | {name: None}])
             assert f"{name}:not_nullable" in rejected.iloc[0]["checks"], (name, rejected["checks"].tolist())
         if str(col.dtype) in ("float64", "int64"):

@@ -22,7 +22,7 @@ TYPE_MAP = {
     "int64": "integer",
     "bool": "boolean",
 }
-CURRENT_TABLES = ("reports", "indicators", "progress", "flags")
+CURRENT_TABLES = ("reports", "indicators", "progress", "flags", "comparison", "coverage")
 SNAPSHOT_TABLES = ("reports", "indicators", "retracted", "rejected")
 # pandera built-in check -> (Table Schema constraint, statistic holding its value)
 CONSTRAINTS = {

@@ -30,6 +30,8 @@ from validations.rules import (  # noqa: F401
 )
 
 TZ_NAME = "Asia/Shanghai"
+# month-only dates (YYYY-MM) are valid points of a series
+DAY_OR_MONTH_RE = rules.DATE_OR_MONTH_RE
 
 
 @dataclass(frozen=True)
@@ -426,6 +428,33 @@ class ProgressSchema(pa.DataFrameModel):
         description="cross-table / cross-time flags on the figures behind this point (; separated; see flags.csv)",
     )
 
+    district: Series[str] = pa.Field(
+        nullable=True,
+        description="county-level district the series is about (its label then starts with 区名·); empty: city-wide",
+    )
+    sources: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="every source stating this point, '; ' separated (duplicates across sources are one point)",
+    )
+    n_reports: Series[int] = pa.Field(ge=1, description="number of reports stating this point")
+    report_ids: Series[str] = pa.Field(
+        str_length={"min_value": 16}, description="every report stating this point, '; ' separated, report_id first"
+    )
+    indicator_row_id: Series[str] = pa.Field(
+        str_matches=r"^[0-9a-f]{16}$", description="the figure of this point in indicators.csv (evidence, URL)"
+    )
+    conflict: Series[str] = pa.Field(
+        nullable=True,
+        description="reports of this date disagree: every value stated, '; ' separated; value is the one most "
+        "reports state (first in reading order on a tie), never an average",
+    )
+    compared_with: Series[str] = pa.Field(
+        isin=["previous_figure", "previous_year"],
+        nullable=True,
+        description="previous_figure (levels and other periods) | previous_year (annual figures: the latest "
+        "figure of the previous calendar year) | empty when there is no such point",
+    )
+
     @pa.check("city_code", name="city_code_known", error="not a city code of the administrative-division data")
     def city_code_known(cls, s: Series[str]) -> Series[bool]:
         return s.map(rules.city_code_known).astype(bool)
@@ -539,6 +568,45 @@ class FlagSchema(pa.DataFrameModel):
         unique = ["indicator_row_id", "flag"]  # noqa: RUF012
 
 
+class ComparisonSchema(pa.DataFrameModel):
+    """comparison.csv: every series' latest point and 12-month change, cities side by side per indicator."""
+
+    indicator: Series[str] = pa.Field(description="taxonomy id")
+    indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
+    category: Series[str] = pa.Field(description="indicator category")
+    unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
+    city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
+    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
+    province: Series[str] = pa.Field(nullable=True, description="province of the city")
+    district: Series[str] = pa.Field(nullable=True, description="district of a district series; empty: city-wide")
+    label: Series[str] = pa.Field(nullable=True, description="label of the series (as in progress.csv)")
+    period: Series[str] = pa.Field(isin=rules.periods(), description="period kind of the series")
+    primary: Series[bool] = pa.Field(
+        description="the series that stands for the city in cross-city charts: the indicator's most common unit, "
+        "city-wide before district, cumulative > stock > annual > change > unknown, most points, newest"
+    )
+    n_points: Series[int] = pa.Field(ge=1, description="points in the series")
+    first_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="date of the first point")
+    latest_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="date of the latest point")
+    latest_value: Series[float] = pa.Field(description="value of the latest point")
+    base_date: Series[str] = pa.Field(
+        nullable=True, description="date of the point the 12-month change is taken from (9 to 15 months earlier)"
+    )
+    base_value: Series[float] = pa.Field(nullable=True, description="value at base_date")
+    change_12m: Series[float] = pa.Field(nullable=True, description="latest_value - base_value")
+    change_12m_pct: Series[float] = pa.Field(nullable=True, description="change_12m in percent of base_value")
+    conflict: Series[str] = pa.Field(nullable=True, description="values that disagree at the latest point")
+    report_id: Series[str] = pa.Field(description="report of the latest point")
+    indicator_row_id: Series[str] = pa.Field(description="figure of the latest point in indicators.csv")
+    url: Series[str] = pa.Field(nullable=True, description="URL of the latest point's report")
+
+    class Config:
+        coerce = True
+        strict = True
+        ordered = True
+        unique = ["indicator", "city", "label", "unit", "period"]  # noqa: RUF012
+
+
 class RejectedSchema(pa.DataFrameModel):
     """rejected.csv: rows that failed validation, with every failed check and the row as read."""
 
@@ -560,6 +628,33 @@ class RejectedSchema(pa.DataFrameModel):
         coerce = True
         strict = True
         ordered = True
+
+
+class CoverageSchema(pa.DataFrameModel):
+    """coverage.csv: per city, each indicator it reports (districts included), how much and how fresh."""
+
+    city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
+    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
+    province: Series[str] = pa.Field(nullable=True, description="province of the city")
+    indicator: Series[str] = pa.Field(description="taxonomy id")
+    indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
+    category: Series[str] = pa.Field(description="indicator category")
+    n_series: Series[int] = pa.Field(ge=1, description="series of this indicator (labels, units, periods)")
+    n_points: Series[int] = pa.Field(ge=1, description="points over all its series")
+    n_reports: Series[int] = pa.Field(ge=1, description="reports stating them")
+    districts: Series[str] = pa.Field(nullable=True, description="districts with series of their own, '; ' separated")
+    first_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="earliest point")
+    latest_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="latest point")
+    days_since_latest: Series[int] = pa.Field(description="days from latest_date to as_of")
+    as_of: Series[str] = pa.Field(
+        str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date freshness is measured at: the latest snapshot"
+    )
+
+    class Config:
+        coerce = True
+        strict = True
+        ordered = True
+        unique = ["city", "indicator"]  # noqa: RUF012
 
 
 class RunSchema(pa.DataFrameModel):
@@ -604,6 +699,8 @@ TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "indicators": IndicatorSchema,
     "progress": ProgressSchema,
     "flags": FlagSchema,
+    "comparison": ComparisonSchema,
+    "coverage": CoverageSchema,
     "rejected": RejectedSchema,
     "retracted": RetractedSchema,
     "runs": RunSchema,

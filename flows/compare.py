@@ -1,0 +1,201 @@
+"""comparison.csv and coverage.csv from progress.csv and indicators.csv: cities side by side, and what each reports."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from flows.csvio import write_csv
+from flows.display import indicator_order
+from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records, parse_day
+from parsers.classify import taxonomy
+from validations.schemas import TABLE_SCHEMAS, columns_of
+
+# "Change over the last 12 months": the latest point against the point closest to a year before
+# it, taken only when that point is 9 to 15 months older (reports come at irregular dates; a
+# half-year gap is not a 12-month change and is left empty).
+YEAR_DAYS = 365
+BASE_MIN_DAYS = 274
+BASE_MAX_DAYS = 457
+# Which of a city's series stands for it in a cross-city comparison: the indicator's most common
+# unit (so cities can be compared at all), city-wide before a district's, levels before flows,
+# the longest and newest.
+PERIOD_RANK = {"cumulative": 0, "stock": 1, "annual": 2, "change": 3, "unknown": 4}
+
+
+def _num(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce")
+
+
+def _text(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str)
+
+
+def prepare_progress(progress: pd.DataFrame) -> pd.DataFrame:
+    """progress as read from CSV (text) or built in memory -> typed columns, empty text for missing."""
+    df = progress.reindex(columns=columns_of("progress")).copy()
+    for col in ("value", "previous_value", "change", "change_pct"):
+        df[col] = _num(df[col])
+    for col in df.columns:
+        if col not in ("value", "previous_value", "change", "change_pct"):
+            df[col] = _text(df[col])
+    df["n_reports"] = _num(df["n_reports"]).fillna(1).astype(int)
+    return df
+
+
+def _base_point(points: list[dict], latest_day: date) -> dict | None:
+    """The point closest to a year before latest_day, among those 9 to 15 months older."""
+    best, best_key = None, None
+    for p in points:
+        gap = (latest_day - parse_day(p["publish_date"])).days
+        if BASE_MIN_DAYS <= gap <= BASE_MAX_DAYS:
+            key = (abs(gap - YEAR_DAYS), -gap)
+            if best_key is None or key < best_key:
+                best, best_key = p, key
+    return best
+
+
+def _provinces(indicators: pd.DataFrame) -> dict[str, str]:
+    if indicators.empty:
+        return {}
+    df = indicators[["city", "province"]].fillna("").astype(str)
+    df = df[(df["city"] != "") & (df["province"] != "")]
+    return df.drop_duplicates("city").set_index("city")["province"].to_dict()
+
+
+def _urls(indicators: pd.DataFrame) -> dict[str, str]:
+    if indicators.empty:
+        return {}
+    return dict(zip(_text(indicators["indicator_row_id"]), _text(indicators["url"]), strict=True))
+
+
+def _dominant_units(rows: pd.DataFrame) -> dict[str, str]:
+    out = {}
+    for indicator, group in rows.groupby("indicator"):
+        counts = group.groupby("unit")["city"].nunique()
+        out[indicator] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return out
+
+
+def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """One row per series: its latest point, the 12-month change, and whether it stands for its city."""
+    cols = columns_of("comparison")
+    df = prepare_progress(progress)
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    tax = taxonomy().indicators
+    provinces, urls = _provinces(indicators), _urls(indicators)
+    rows = []
+    for (city, indicator, label, unit, period), points in group_records(df.to_dict("records"), SERIES_KEYS):
+        points = sorted(points, key=lambda p: p["publish_date"])
+        latest = points[-1]
+        latest_day = parse_day(latest["publish_date"])
+        base = _base_point(points[:-1], latest_day)
+        change = latest["value"] - base["value"] if base is not None else math.nan
+        pct = round(change / abs(base["value"]) * 100, 2) if base is not None and base["value"] != 0 else math.nan
+        rows.append(
+            {
+                "indicator": indicator,
+                "indicator_name": tax[indicator].name if indicator in tax else indicator,
+                "category": tax[indicator].category if indicator in tax else "other",
+                "unit": unit,
+                "city": city,
+                "city_code": latest["city_code"] or None,
+                "province": provinces.get(city) or None,
+                "district": latest["district"] or None,
+                "label": label or None,
+                "period": period,
+                "primary": False,
+                "n_points": len(points),
+                "first_date": points[0]["publish_date"],
+                "latest_date": latest["publish_date"],
+                "latest_value": latest["value"],
+                "base_date": base["publish_date"] if base is not None else None,
+                "base_value": base["value"] if base is not None else math.nan,
+                "change_12m": change,
+                "change_12m_pct": pct,
+                "conflict": latest["conflict"] or None,
+                "report_id": latest["report_id"],
+                "indicator_row_id": latest["indicator_row_id"],
+                "url": urls.get(latest["indicator_row_id"]) or None,
+            }
+        )
+    out = pd.DataFrame(rows, columns=cols)
+    dominant = _dominant_units(out)
+    out["_rank"] = [
+        (
+            u != dominant[i],
+            bool(d),
+            PERIOD_RANK.get(p, 9),
+            -n,
+            -parse_day(ld).toordinal(),
+            lab or "",
+        )
+        for i, u, d, p, n, ld, lab in zip(
+            out["indicator"],
+            out["unit"],
+            out["district"].fillna(""),
+            out["period"],
+            out["n_points"],
+            out["latest_date"],
+            out["label"],
+            strict=True,
+        )
+    ]
+    best = out.sort_values("_rank").groupby(["indicator", "city"], sort=False).head(1).index
+    out.loc[best, "primary"] = True
+    order = indicator_order()
+    out["_ind"] = out["indicator"].map(lambda i: order.get(i, len(order)))
+    out = out.sort_values(
+        ["_ind", "primary", "unit", "latest_value", "city", "label"], ascending=[True, False, True, False, True, True]
+    )
+    return out.drop(columns=["_rank", "_ind"]).reset_index(drop=True)
+
+
+def build_coverage(progress: pd.DataFrame, indicators: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """One row per city and indicator it reports: how many series and points, first and latest date, age."""
+    cols = columns_of("coverage")
+    df = prepare_progress(progress)
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    tax = taxonomy().indicators
+    provinces = _provinces(indicators)
+    as_of_day = date.fromisoformat(as_of)
+    rows = []
+    for (city, indicator), group in group_records(df.to_dict("records"), ["city", "indicator"]):
+        reports = {r for p in group for r in p["report_ids"].split(LIST_SEPARATOR) if r}
+        reports |= {p["report_id"] for p in group}
+        districts = sorted({p["district"] for p in group if p["district"]})
+        days = [p["publish_date"] for p in group]
+        rows.append(
+            {
+                "city": city,
+                "city_code": next((p["city_code"] for p in group if p["city_code"]), None),
+                "province": provinces.get(city) or None,
+                "indicator": indicator,
+                "indicator_name": tax[indicator].name if indicator in tax else indicator,
+                "category": tax[indicator].category if indicator in tax else "other",
+                "n_series": len({(p["label"], p["unit"], p["period"]) for p in group}),
+                "n_points": len(group),
+                "n_reports": len(reports),
+                "districts": LIST_SEPARATOR.join(districts) or None,
+                "first_date": min(days),
+                "latest_date": max(days),
+                "days_since_latest": (as_of_day - parse_day(max(days))).days,
+                "as_of": as_of,
+            }
+        )
+    out = pd.DataFrame(rows, columns=cols)
+    order = indicator_order()
+    out["_ind"] = out["indicator"].map(lambda i: order.get(i, len(order)))
+    return out.sort_values(["city", "_ind"]).drop(columns="_ind").reset_index(drop=True)
+
+
+def write_tables(data_dir: Path, comparison: pd.DataFrame, coverage: pd.DataFrame) -> None:
+    """Validate against the schemas (a failure is a bug here, so it raises) and write both CSVs."""
+    for name, df in (("comparison", comparison), ("coverage", coverage)):
+        checked = TABLE_SCHEMAS[name].validate(df, lazy=True) if not df.empty else df
+        write_csv(Path(data_dir) / f"{name}.csv", checked, columns_of(name))

@@ -1,0 +1,323 @@
+"""The static report site: reads the current tables, writes comparison.csv, coverage.csv and data/site/ (HTML, PNG)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from flows.compare import build_comparison, build_coverage, write_tables
+from flows.csvio import atomic_write_bytes, read_csv
+from flows.display import PALETTE, PERIOD_NAMES, format_change, format_pct, indicator_name, indicator_order
+from flows.site_data import (
+    CityView,
+    Figure,
+    Lookup,
+    SeriesView,
+    city_views,
+    freshness,
+    rank_series,
+    series_views,
+)
+from validations.schemas import columns_of
+
+log = logging.getLogger(__name__)
+
+SITE_DIR = "site"
+CHART_DIR = "charts"
+MANIFEST = "manifest.json"
+TEMPLATES = Path(__file__).parent / "templates"
+MAX_PANELS = 9  # small multiples per city: three rows of three stay readable on a laptop screen
+STRIP_PANELS = 3  # the index shows each city's top three series in one row
+MAX_CITY_CARDS = 12  # the index details this many cities; every city has its page and a row in the list
+MAX_CITIES_PER_CHART = 10
+KPIS_ON_INDEX = 4
+KPIS_ON_CITY = 8
+HEADLINES_IN_ARTIFACT = 15
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass
+class CompareRow:
+    city: CityView | None
+    city_name: str
+    district: str
+    label: str
+    period_name: str
+    figure: Figure | None
+    change: str
+    pct: str
+    base_date: str
+    conflict: str
+
+
+@dataclass
+class IndicatorSection:
+    indicator: str
+    name: str
+    full_name: str
+    units: str
+    rows: list[CompareRow]
+    chart: str = ""
+
+
+@dataclass
+class SiteResult:
+    index: str
+    pages: int
+    charts: int
+    charts_drawn: int
+    comparison: int
+    coverage: int
+    headlines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def as_of_date(data_dir: Path) -> str:
+    """Freshness is measured at the latest snapshot (so the page is the same whenever it is rebuilt)."""
+    snaps = data_dir / "snapshots"
+    days = (
+        sorted(p.name for p in snaps.iterdir() if p.is_dir() and not p.name.startswith(".")) if snaps.exists() else []
+    )
+    return days[-1] if days else datetime.now(TZ).date().isoformat()
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["period_names"] = PERIOD_NAMES
+    return env
+
+
+def _comparison_sections(
+    comparison: pd.DataFrame, series: dict[tuple, SeriesView], cities: dict[str, CityView]
+) -> list[IndicatorSection]:
+    sections = []
+    primary = comparison[comparison["primary"].astype(bool)]
+    for indicator, group in primary.groupby("indicator", sort=False):
+        rows = []
+        for r in group.itertuples():
+            s = series.get((r.city, r.indicator, r.label or "", r.unit, r.period))
+            rows.append(
+                CompareRow(
+                    city=cities.get(r.city),
+                    city_name=r.city,
+                    district=r.district if isinstance(r.district, str) else "",
+                    label=(r.label or "") if isinstance(r.label, str) else "",
+                    period_name=PERIOD_NAMES.get(r.period, r.period),
+                    figure=s.latest if s else None,
+                    change=format_change(r.change_12m, r.unit),
+                    pct=format_pct(r.change_12m_pct),
+                    base_date=r.base_date if isinstance(r.base_date, str) else "",
+                    conflict=r.conflict if isinstance(r.conflict, str) else "",
+                )
+            )
+        sections.append(
+            IndicatorSection(
+                indicator=indicator,
+                name=indicator_name(indicator),
+                full_name=group.iloc[0]["indicator_name"],
+                units="、".join(dict.fromkeys(group["unit"])),
+                rows=rows,
+            )
+        )
+    order = indicator_order()
+    return sorted(sections, key=lambda s: order.get(s.indicator, 999))
+
+
+def _city_chart(city: CityView, folder: Path, manifest: dict[str, str], panels: int, suffix: str = ""):
+    """Small multiples of the city's top series: the full set for its page, a strip of three for the index."""
+    from flows.charts import ChartSeries, Panel, small_multiples
+
+    chosen = [
+        Panel(
+            s.title, s.unit, [ChartSeries(s.label or s.name, s.unit, [(f.date, f.value) for f in s.points], city.color)]
+        )
+        for s in rank_series(city.series)[:panels]
+    ]
+    title = f"{city.city} 主要指标走势"
+    return small_multiples(folder / f"{city.slug}{suffix}.png", title, chosen, manifest)
+
+
+def _indicator_chart(section: IndicatorSection, comparison: pd.DataFrame, series: dict, cities, folder, manifest):
+    from flows.charts import ChartSeries, cross_city
+
+    rows = comparison[(comparison["indicator"] == section.indicator) & comparison["primary"].astype(bool)]
+    unit = rows.groupby("unit")["city"].nunique().sort_values(ascending=False).index[0]
+    rows = rows[rows["unit"] == unit].sort_values(["n_points", "latest_value"], ascending=False)
+    picked = []
+    for r in rows.head(MAX_CITIES_PER_CHART).itertuples():
+        s = series.get((r.city, r.indicator, r.label or "", r.unit, r.period))
+        if s is None:
+            continue
+        name = r.city + (s.district if s.district else "") + f"（{s.period_name}）"
+        color = cities[r.city].color if r.city in cities else PALETTE[0]
+        picked.append(ChartSeries(name, unit, [(f.date, f.value) for f in s.points], color))
+    if len(picked) < 2:
+        return None
+    title = f"{section.name}：各城市比较（{unit}）"
+    return cross_city(folder / f"indicator-{section.indicator}.png", title, unit, picked, manifest)
+
+
+def _coverage_matrix(coverage: pd.DataFrame, cities: list[CityView]) -> list[dict]:
+    by_key = {(r["city"], r["indicator"]): r for r in coverage.to_dict("records")}
+    indicators = sorted(set(coverage["indicator"]), key=lambda i: indicator_order().get(i, 999))
+    matrix = []
+    for indicator in indicators:
+        cells = []
+        for c in cities:
+            r = by_key.get((c.city, indicator))
+            if r is None:
+                cells.append(None)
+                continue
+            cells.append(
+                {
+                    "text": str(r["latest_date"])[:7],
+                    "cls": freshness(int(r["days_since_latest"])),
+                    "href": f"{c.slug}.html#{c.anchors.get(indicator, '')}",
+                    "title": f"{c.city} · {indicator_name(indicator)}：{r['n_points']} 个数据点，"
+                    f"最新 {r['latest_date']}（{r['days_since_latest']} 天前）",
+                }
+            )
+        matrix.append({"indicator": indicator, "name": indicator_name(indicator), "cells": cells})
+    return matrix
+
+
+def headline_lines(cities: list[CityView], limit: int = HEADLINES_IN_ARTIFACT) -> list[str]:
+    """Markdown bullets of each city's latest changes (for the run's artifact)."""
+    lines = []
+    for c in cities:
+        for s in [s for s in c.headline if s.has_change][:3]:
+            lines.append(
+                f"- **{c.city}** {s.title}: {s.previous.text} ({s.previous.date}) → {s.latest.text} "
+                f"({s.latest.date}), {s.change}" + (f", {s.pct}" if s.pct else "")
+            )
+    return lines[:limit]
+
+
+def _remove_stale(folder: Path, keep: set[str], pattern: str) -> None:
+    for p in folder.glob(pattern):
+        if p.name not in keep:
+            p.unlink(missing_ok=True)
+
+
+def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
+    """Rebuild comparison.csv, coverage.csv and the report site from the current tables of data_dir."""
+    from flows.fonts import CJKFontMissing
+
+    data_dir = Path(data_dir)
+    as_of = as_of or as_of_date(data_dir)
+    reports = read_csv(data_dir / "reports.csv", columns_of("reports"))
+    indicators = read_csv(data_dir / "indicators.csv", columns_of("indicators"))
+    progress = read_csv(data_dir / "progress.csv")
+    progress = progress.reindex(columns=list(dict.fromkeys([*columns_of("progress"), *progress.columns])))
+    progress = progress.fillna("")
+    comparison = build_comparison(progress, indicators)
+    coverage = build_coverage(progress, indicators, as_of)
+    write_tables(data_dir, comparison, coverage)
+
+    lookup = Lookup(indicators, reports)
+    views = series_views(progress, lookup)
+    cities = city_views(views, reports, lookup)
+    for i, c in enumerate(sorted(cities, key=lambda c: (c.code or "999999", c.city))):
+        c.color = PALETTE[i % len(PALETTE)]
+    by_key = {(s.city, s.indicator, s.label, s.unit, s.period): s for s in views}
+    by_city = {c.city: c for c in cities}
+    sections = _comparison_sections(comparison, by_key, by_city)
+
+    site = data_dir / SITE_DIR
+    charts_dir = site / CHART_DIR
+    charts_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = charts_dir / MANIFEST
+    manifest: dict[str, str] = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+    city_charts: dict[str, str] = {}
+    strip_charts: dict[str, str] = {}
+    warnings: list[str] = []
+    made: list = []
+    try:
+        for i, c in enumerate(cities):
+            result = _city_chart(c, charts_dir, manifest, MAX_PANELS)
+            city_charts[c.city] = f"{CHART_DIR}/{result.path.name}"
+            made.append(result)
+            if i < MAX_CITY_CARDS:
+                strip = _city_chart(c, charts_dir, manifest, STRIP_PANELS, "-strip")
+                strip_charts[c.city] = f"{CHART_DIR}/{strip.path.name}"
+                made.append(strip)
+        for section in sections:
+            result = _indicator_chart(section, comparison, by_key, by_city, charts_dir, manifest)
+            if result is not None:
+                section.chart = f"{CHART_DIR}/{result.path.name}"
+                made.append(result)
+    except CJKFontMissing as exc:
+        # the page is still useful without charts; tests and .ci/run make sure a font is there
+        log.warning("report page without charts: %s", exc)
+        warnings.append(f"图表未生成：{exc}")
+        city_charts.clear()
+        strip_charts.clear()
+        for section in sections:
+            section.chart = ""
+        made = []
+    for result in made:
+        warnings.extend(f"{result.path.name}: {m}" for m in result.missing_glyphs)
+    keep_charts = {r.path.name for r in made}
+    manifest = {k: v for k, v in manifest.items() if k in keep_charts}
+    atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    _remove_stale(charts_dir, keep_charts, "*.png")
+
+    env = _environment()
+    css = (TEMPLATES / "site.css").read_text(encoding="utf-8")
+    generated = datetime.now(TZ).strftime("%Y-%m-%d %H:%M")
+    common = {"css": css, "as_of": as_of, "generated": generated, "warnings": warnings}
+    multi = [s for s in sections if len(s.rows) > 1]
+    single = [s for s in sections if len(s.rows) == 1]
+    index_html = env.get_template("index.html").render(
+        **common,
+        cities=cities,
+        cards=cities[:MAX_CITY_CARDS],
+        strip_charts=strip_charts,
+        multi=multi,
+        single=single,
+        matrix=_coverage_matrix(coverage, cities),
+        n_reports=int((reports["status"] == "ok").sum()) if not reports.empty else 0,
+        n_figures=len(indicators),
+        n_series=len(views),
+        n_points=len(progress),
+        kpis=KPIS_ON_INDEX,
+    )
+    index_path = site / "index.html"
+    atomic_write_bytes(index_path, index_html.encode("utf-8"))
+    pages = {"index.html"}
+    city_template = env.get_template("city.html")
+    for c in cities:
+        html = city_template.render(**common, c=c, chart=city_charts.get(c.city, ""), kpis=KPIS_ON_CITY)
+        atomic_write_bytes(site / f"{c.slug}.html", html.encode("utf-8"))
+        pages.add(f"{c.slug}.html")
+    _remove_stale(site, pages, "city-*.html")
+    for path in site.rglob("*"):
+        if path.is_file():
+            path.chmod(0o644)  # temp files are created 0600; a web server or colleague must read the site
+    return SiteResult(
+        index=str(index_path.resolve()),
+        pages=len(pages),
+        charts=len(made),
+        charts_drawn=sum(r.drawn for r in made),
+        comparison=len(comparison),
+        coverage=len(coverage),
+        headlines=headline_lines(cities),
+        warnings=warnings,
+    ).as_dict()

@@ -1,0 +1,323 @@
+"""What the report page shows, from progress, comparison, coverage, indicators and reports: cities, series, figures."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from flows.compare import PERIOD_RANK, prepare_progress
+from flows.display import (
+    CATEGORY_NAMES,
+    PERIOD_NAMES,
+    format_change,
+    format_pct,
+    format_value,
+    indicator_category,
+    indicator_name,
+    indicator_order,
+    series_title,
+)
+from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records
+
+# Indicators users look for first (the reform's headline numbers); the rest follow in taxonomy order.
+KEY_INDICATORS = (
+    "training_person_times",
+    "trained_people",
+    "training_funds",
+    "high_skilled_talents",
+    "skilled_workers",
+    "craftsmen",
+    "model_workers",
+    "labor_medals",
+    "innovation_studios",
+    "innovation_results",
+    "new_union_orgs",
+    "new_union_members",
+    "wages_recovered",
+    "workers_helped",
+    "legal_services",
+    "disputes_mediated",
+    "pilot_units",
+    "policy_measures",
+    "relief_funds",
+    "mutual_aid_members",
+    "workforce",
+)
+SAFE_SCHEMES = ("http", "https", "file")
+# Freshness of a city's latest figure for an indicator, in days before the latest snapshot.
+FRESHNESS = ((365, "fresh"), (730, "aging"), (1461, "old"))
+
+
+def safe_url(url: str) -> str | None:
+    """Only web and file links reach the page (a document could carry a javascript: URL)."""
+    url = (url or "").strip()
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in SAFE_SCHEMES else None
+
+
+def city_slug(city: str, code: str) -> str:
+    """File name stem of a city's page: its 6-digit code, else a hash of its name."""
+    if code and code.isdigit():
+        return f"city-{code}"
+    return "city-" + hashlib.sha1(city.encode("utf-8")).hexdigest()[:10]
+
+
+def key_rank(indicator: str) -> int:
+    if indicator in KEY_INDICATORS:
+        return KEY_INDICATORS.index(indicator)
+    return len(KEY_INDICATORS) + indicator_order().get(indicator, 999)
+
+
+@dataclass
+class Source:
+    source: str
+    title: str
+    url: str | None
+    date: str
+
+
+@dataclass
+class Figure:
+    """One point as the page shows it: the value, and the sentence and page it comes from."""
+
+    date: str
+    text: str
+    value: float
+    before: str
+    mention: str
+    after: str
+    evidence: str
+    url: str | None
+    source: Source
+    others: list[Source] = field(default_factory=list)
+    conflict: str = ""
+    flags: str = ""
+
+
+@dataclass
+class SeriesView:
+    city: str
+    district: str
+    indicator: str
+    name: str
+    label: str
+    unit: str
+    period: str
+    period_name: str
+    title: str
+    category: str
+    category_name: str
+    points: list[Figure]
+    previous: Figure | None
+    change: str
+    pct: str
+    change_value: float
+    pct_value: float
+    compared_with: str
+    anchor: str
+
+    @property
+    def latest(self) -> Figure:
+        return self.points[-1]
+
+    @property
+    def has_change(self) -> bool:
+        return self.previous is not None
+
+    @property
+    def direction(self) -> str:
+        if not self.has_change or self.change_value == 0:
+            return "flat"
+        return "up" if self.change_value > 0 else "down"
+
+
+@dataclass
+class CityView:
+    city: str
+    code: str
+    province: str
+    slug: str
+    series: list[SeriesView]
+    reports: list[Source]
+    districts: list[str]
+    n_indicators: int
+    latest_date: str
+    color: str = ""
+
+    @property
+    def headline(self) -> list[SeriesView]:
+        return rank_series(self.series)
+
+    @property
+    def anchors(self) -> dict[str, str]:
+        """indicator -> id of its first row on the city page (city-wide rows come first)."""
+        out: dict[str, str] = {}
+        for s in sorted(self.series, key=lambda s: bool(s.district)):
+            out.setdefault(s.indicator, s.anchor)
+        return out
+
+    def by_category(self, district: str = "") -> list[tuple[str, list[SeriesView]]]:
+        groups: dict[str, list[SeriesView]] = {}
+        for s in self.series:
+            if s.district == district:
+                groups.setdefault(s.category, []).append(s)
+        order = list(CATEGORY_NAMES)
+        return [
+            (
+                CATEGORY_NAMES.get(cat, cat),
+                sorted(items, key=lambda s: (indicator_order().get(s.indicator, 999), s.label)),
+            )
+            for cat, items in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+        ]
+
+
+def rank_series(series: list[SeriesView]) -> list[SeriesView]:
+    """Series worth showing first: with a change, more points, city-wide, key indicators, levels."""
+    return sorted(
+        series,
+        key=lambda s: (
+            not s.has_change,
+            -len(s.points),
+            bool(s.district),
+            key_rank(s.indicator),
+            PERIOD_RANK.get(s.period, 9),
+            s.label,
+        ),
+    )
+
+
+def _split_evidence(evidence: str, mention: str) -> tuple[str, str, str]:
+    at = evidence.find(mention) if mention else -1
+    if at < 0:
+        return evidence, "", ""
+    return evidence[:at], mention, evidence[at + len(mention) :]
+
+
+def _float(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+class Lookup:
+    """Rows of indicators.csv and reports.csv by id, turned into Figure and Source objects."""
+
+    def __init__(self, indicators: pd.DataFrame, reports: pd.DataFrame) -> None:
+        self.figures = {r["indicator_row_id"]: r for r in indicators.fillna("").astype(str).to_dict("records")}
+        self.reports = {r["report_id"]: r for r in reports.fillna("").astype(str).to_dict("records")}
+
+    def source(self, report_id: str) -> Source | None:
+        r = self.reports.get(report_id)
+        if r is None:
+            return None
+        return Source(r["source"], r["title"] or r["url"], safe_url(r["url"]), r["publish_date"])
+
+    def figure(self, point: dict) -> Figure:
+        row = self.figures.get(point["indicator_row_id"], {})
+        unit = point["unit"]
+        value = point["value"]
+        qualifier = row.get("qualifier", "exact")
+        text = format_value(value, unit, qualifier, _float(row.get("value_high")))
+        evidence = row.get("evidence", "")
+        before, mention, after = _split_evidence(evidence, row.get("mention", ""))
+        main = self.source(point["report_id"]) or Source(row.get("source", ""), "", safe_url(row.get("url", "")), "")
+        others = [
+            s
+            for rid in point["report_ids"].split(LIST_SEPARATOR)
+            if rid and rid != point["report_id"] and (s := self.source(rid)) is not None
+        ]
+        return Figure(
+            date=point["publish_date"],
+            text=text,
+            value=value,
+            before=before,
+            mention=mention,
+            after=after,
+            evidence=evidence,
+            url=safe_url(row.get("url", "")) or main.url,
+            source=main,
+            others=others,
+            conflict=point.get("conflict", ""),
+            flags=point.get("flags", ""),
+        )
+
+
+def series_views(progress: pd.DataFrame, lookup: Lookup) -> list[SeriesView]:
+    df = prepare_progress(progress)
+    if "flags" in progress.columns:  # anomaly flags from the validation work, when present
+        df["flags"] = progress["flags"].fillna("").astype(str).values
+    out = []
+    for (city, indicator, label, unit, period), records in group_records(df.to_dict("records"), SERIES_KEYS):
+        records = sorted(records, key=lambda r: r["publish_date"])
+        figures = [lookup.figure(r) for r in records]
+        last = records[-1]
+        previous = None
+        if last["previous_date"]:
+            previous = next((f for f in reversed(figures[:-1]) if f.date == last["previous_date"]), None)
+        category = indicator_category(indicator)
+        out.append(
+            SeriesView(
+                city=city,
+                district=last["district"],
+                indicator=indicator,
+                name=indicator_name(indicator),
+                label=label,
+                unit=unit,
+                period=period,
+                period_name=PERIOD_NAMES.get(period, period),
+                title=series_title(indicator, label, period),
+                category=category,
+                category_name=CATEGORY_NAMES.get(category, category),
+                points=figures,
+                previous=previous,
+                change=format_change(last["change"], unit) if previous else "",
+                pct=format_pct(last["change_pct"]) if previous else "",
+                change_value=last["change"] if previous else math.nan,
+                pct_value=last["change_pct"] if previous else math.nan,
+                compared_with=last["compared_with"],
+                anchor=f"ind-{indicator}" + (f"-{last['district']}" if last["district"] else ""),
+            )
+        )
+    return out
+
+
+def city_views(series: list[SeriesView], reports: pd.DataFrame, lookup: Lookup) -> list[CityView]:
+    by_city: dict[str, list[SeriesView]] = {}
+    for s in series:
+        by_city.setdefault(s.city, []).append(s)
+    reps = reports.fillna("").astype(str)
+    cities = []
+    for city, items in by_city.items():
+        rows = reps[reps["city"] == city].sort_values("publish_date", ascending=False)
+        code = next((c for c in rows["city_code"] if c), "")
+        province = next((p for p in rows["province"] if p), "")
+        sources = [s for rid in rows["report_id"] if (s := lookup.source(rid)) is not None]
+        cities.append(
+            CityView(
+                city=city,
+                code=code,
+                province=province,
+                slug=city_slug(city, code),
+                series=items,
+                reports=sources,
+                districts=sorted({s.district for s in items if s.district}),
+                n_indicators=len({s.indicator for s in items}),
+                latest_date=max(s.latest.date for s in items),
+            )
+        )
+    return sorted(cities, key=lambda c: (-len(c.series), c.city))
+
+
+def freshness(days: int) -> str:
+    """fresh (a year) | aging (two years) | old (four years) | stale."""
+    return next((name for limit, name in FRESHNESS if days <= limit), "stale")
