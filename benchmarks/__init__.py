@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic report generator and scripts that print figures (not tests)."""

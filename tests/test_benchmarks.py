@@ -1,0 +1,58 @@
+"""The benchmark report generator makes what the benchmarks claim: 2-20 KB reports, varied encodings and
+scripts, deterministic, and readable by the pipeline (city and date found as generated)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from benchmarks.synth import MAX_BYTES, MIN_BYTES, cn_number, generate, make_report
+from parsers.report import process_document
+
+
+def test_reports_are_deterministic_and_extendable() -> None:
+    assert make_report(3, 17) == make_report(3, 17)
+    assert list(generate(3, 5, start=10)) == [make_report(3, i) for i in range(10, 15)]
+    assert make_report(3, 17).content != make_report(4, 17).content
+
+
+def test_chinese_numerals() -> None:
+    assert [cn_number(n) for n in (7, 10, 12, 36, 105, 2300, 20000, 30061)] == [
+        "七",
+        "十",
+        "十二",
+        "三十六",
+        "一百零五",
+        "两千三百",
+        "两万",
+        "三万零六十一",
+    ]
+
+
+def test_sizes_encodings_and_scripts_vary() -> None:
+    reports = list(generate(1, 300))
+    sizes = [len(r.content) for r in reports]
+    assert MIN_BYTES <= min(sizes) and max(sizes) <= MAX_BYTES
+    assert sum(s > 8 * 1024 for s in sizes) > 30 and sum(s < 4 * 1024 for s in sizes) > 30
+    gbk = [r for r in reports if r.encoding == "gbk"]
+    assert len(gbk) > 20 and all(r.name.endswith(".html") for r in gbk)
+    assert all(b'charset="gbk"' in r.content for r in gbk)
+    traditional = [r for r in reports if r.traditional]
+    assert len(traditional) > 15
+    pinyin = re.compile(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)")
+    assert sum(bool(pinyin.search(r.content.decode("utf-8"))) for r in traditional) > len(traditional) // 2
+    assert {r.name.rsplit(".", 1)[1] for r in reports} == {"txt", "md", "html"}
+    assert len({r.city for r in reports}) > 100
+
+
+def test_the_pipeline_reads_city_date_and_figures() -> None:
+    reports = list(generate(2, 150))
+    found = 0
+    figures = 0
+    for r in reports:
+        result = process_document(r.content, f"file:///bench/{r.name}", "local", None, date(2026, 1, 1))
+        assert result.status != "rejected", (r.name, result.reason)
+        figures += len(result.mentions)
+        found += bool(result.place and result.place.city == r.city and result.publish_date == r.publish_date)
+    assert found >= 0.95 * len(reports)  # a few short names are ambiguous (吉林 the city or the province)
+    assert 15 <= figures / len(reports) <= 80
