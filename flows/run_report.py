@@ -288,6 +288,13 @@ def markdown(summary: dict[str, Any]) -> str:
             lines.append(f"- … and {len(report['new_reports']) - MAX_LISTED} more")
     else:
         lines.append("No new reports.")
+    site = (summary.get("current") or {}).get("site") or {}
+    if site:
+        # the report page's headline changes (flows/site.py), and where to open it
+        from pathlib import Path
+
+        lines += ["", "## Headline changes", "", f"Report page: {Path(site['index']).as_uri()}", ""]
+        lines += [str(h) for h in site.get("headlines", [])]
     lines += ["", "## Anomalies", ""]
     lines += [f"- {_md(a)}" for a in report["anomalies"]] or ["None."]
     return "\n".join(lines)

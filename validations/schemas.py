@@ -449,7 +449,7 @@ class ProgressSchema(pa.DataFrameModel):
         "reports state (first in reading order on a tie), never an average",
     )
     compared_with: Series[str] = pa.Field(
-        isin=["previous_figure", "previous_year"],
+        isin=["previous_figure", "previous_year", ""],
         nullable=True,
         description="previous_figure (levels and other periods) | previous_year (annual figures: the latest "
         "figure of the previous calendar year) | empty when there is no such point",
