@@ -13,6 +13,7 @@ import pandas as pd
 
 from flows.duplicates import mark_duplicates
 from flows.failpoints import failpoint
+from flows.freshness import fresh_counts, write_stamp
 from flows.progress import build_progress
 from flows.site import build_site
 from flows.store import DataStore
@@ -43,7 +44,16 @@ def rebuild_current(store: DataStore) -> dict[str, Any]:
     write_datapackage(store.root, store.snapshot_dates())
     failpoint("rebuilt")
     store.clear_rebuild_pending()
-    return {**{name: len(df) for name, df in tables.items()}, "site": site}
+    counts = {**{name: len(df) for name, df in tables.items()}, "site": site}
+    write_stamp(store, counts)  # lets a run that commits nothing skip the next rebuild (flows/freshness.py)
+    return counts
+
+
+def rebuild_if_stale(store: DataStore, force: bool = False) -> dict[str, Any]:
+    """rebuild_current unless the current tables already are what the snapshots give (flows/freshness.py);
+    `rebuilt` in the counts says which happened."""
+    counts = None if force else fresh_counts(store)
+    return {**counts, "rebuilt": False} if counts is not None else {**rebuild_current(store), "rebuilt": True}
 
 
 def flag_summary(

@@ -15,6 +15,7 @@ from validations.schemas import columns_of
 # the district in front of the label (姜堰区·试点): a district's cumulative figure is not the
 # city's, so it forms a series of its own, shown on its city's page.
 SERIES_KEYS = ["city", "indicator", "label", "unit", "period"]
+POINT_COLUMNS = ["publish_date", "value", "report_id", "source", "city_code", "district", "indicator_row_id"]
 DISTRICT_SEPARATOR = "·"
 LIST_SEPARATOR = "; "
 # The same figure stated again by another report within this many days (a reprint on another
@@ -172,7 +173,9 @@ def build_progress(indicators: pd.DataFrame, exclude_reports: set[str] | frozens
     if df.empty:
         return pd.DataFrame(columns=cols)
     rows: list[dict] = []
-    for (city, indicator, label, unit, period), figures in group_records(df.to_dict("records"), SERIES_KEYS):
+    # only the columns a point reads: records of all 24 columns cost most of the build on 300 000 rows
+    records = df[[*SERIES_KEYS, *POINT_COLUMNS]].to_dict("records")
+    for (city, indicator, label, unit, period), figures in group_records(records, SERIES_KEYS):
         points = series_points(figures)
         for i, point in enumerate(points):
             prev, compared_with = previous_of(points, i, str(period))

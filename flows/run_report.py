@@ -34,8 +34,13 @@ class Baseline:
 
     @property
     def known(self) -> dict[str, tuple[str, str, str]]:
-        """report_id -> (content sha256, parser, extractor version): unchanged documents are skipped."""
-        return {r.report_id: (r.content_sha256, r.parser, r.extractor_version) for r in self.reports.itertuples()}
+        return known_of(self.reports)
+
+
+def known_of(reports: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
+    """report_id -> (content sha256, parser, extractor version): unchanged documents are skipped."""
+    columns = [reports[c] for c in ("report_id", "content_sha256", "parser", "extractor_version")]
+    return {rid: (sha, parser, version) for rid, sha, parser, version in zip(*columns, strict=True)}
 
 
 def build(

@@ -354,6 +354,22 @@ class DataStore:
     def current_state(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return fold_snapshots([self.read_snapshot(d) for d in self.snapshot_dates()])
 
+    def latest_reports(self) -> pd.DataFrame:
+        """The latest row of every report, reading only the snapshots' reports tables (what a run needs
+        to skip known documents: a small fraction of the indicator rows)."""
+        frames = []
+        for day in self.snapshot_dates():
+            path = self.snapshot_file(day, "reports")
+            if path is not None:
+                try:
+                    frames.append(read_csv(path, columns_of("reports")))
+                except FileNotFoundError:  # moved out of .ready while we looked
+                    frames.append(self.read_snapshot(day)["reports"])
+        frames = [f for f in frames if not f.empty]
+        if not frames:
+            return pd.DataFrame(columns=columns_of("reports"))
+        return pd.concat(frames, ignore_index=True).drop_duplicates("report_id", keep="last").reset_index(drop=True)
+
     def commit(
         self,
         day: str,
