@@ -97,6 +97,12 @@ def _text(x: float, y: float, text: str, size: float, fill: str = INK, anchor: s
     )
 
 
+def _label(x: float, y: float, text: str, size: float, fill: str, anchor: str = "middle") -> str:
+    """A value label with a white halo, readable where it crosses a line or a grid line."""
+    halo = '<text stroke="#fff" stroke-width="3.5" stroke-linejoin="round" paint-order="stroke"'
+    return '<g class="last">' + _text(x, y, text, size, fill, anchor, bold=True).replace("<text", halo, 1) + "</g>"
+
+
 def _line(x1: float, y1: float, x2: float, y2: float, color: str = GRID, width: float = 1) -> str:
     return f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{color}" stroke-width="{width}"/>'
 
@@ -119,22 +125,23 @@ def nice_ticks(lo: float, hi: float, steps: int = 5, integers: bool = False) -> 
 
 
 def date_ticks(lo: date, hi: date, max_ticks: int) -> list[tuple[date, str]]:
-    """Year ticks (2021, 2022) when the span holds two new years or more, else month ticks (2022-03)."""
-    years = [y for y in range(lo.year, hi.year + 1) if lo <= date(y, 1, 1) <= hi]
-    if len(years) >= 2:
-        step = -(-len(years) // max_ticks)
-        return [(date(y, 1, 1), str(y)) for y in years if y % step == 0 or step == 1]
+    """Month ticks (2022-03; every 1, 2, 3 or 6 months) while they fit, else year ticks (2021; every 1, 2, 5… years)."""
     months = []
     y, m = lo.year, lo.month
     while date(y, m, 1) <= hi:
         if date(y, m, 1) >= lo:
             months.append(date(y, m, 1))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    for step in (1, 2, 3, 6, 12):
+    for step in (1, 2, 3, 6):
         picked = [d for d in months if (d.month - 1) % step == 0]
-        if len(picked) <= max_ticks and picked:
+        if len(picked) <= max_ticks:
+            return [(d, f"{d.year}-{d.month:02d}") for d in picked]
+    years = [d.year for d in months if d.month == 1]
+    for step in (1, 2, 5, 10, 20, 50):
+        picked_years = [y for y in years if y % step == 0]
+        if len(picked_years) <= max_ticks:
             break
-    return [(d, f"{d.year}-{d.month:02d}") for d in picked]
+    return [(date(y, 1, 1), str(y)) for y in picked_years]
 
 
 class _Scale:
@@ -166,7 +173,7 @@ def _lines_plot(out: list[str], box: tuple[float, float, float, float], series: 
     for t, label in zip(ticks, labels, strict=True):
         out.append(_line(left, y(t), x1, y(t), ZERO if t == 0 and ticks[0] < 0 else GRID))
         out.append(_text(left - 6, y(t) + 4, label, 11, MUTED, "end"))
-    for d, label in date_ticks(first, last, max(2, int((x1 - left) // 64))):
+    for d, label in date_ticks(first, last, max(2, int((x1 - left) // 72))):
         if not x0 <= x(d.toordinal()) - text_width(label, 11) / 2 <= x1 - text_width(label, 11):
             continue  # a label that would stick out of the panel (into its neighbour) is left out
         out.append(_line(x(d.toordinal()), bottom, x(d.toordinal()), bottom + 4, ZERO))
@@ -190,12 +197,12 @@ def _lines_plot(out: list[str], box: tuple[float, float, float, float], series: 
         ly = xy[-1][1] - 9
         # several series can end at the same spot: move a label up until it is clear of those placed
         for _ in range(len(placed)):
-            hit = next((p for p in placed if abs(p[0] - lx) < (p[2] + w) / 2 and abs(p[1] - ly) < 13), None)
+            hit = next((p for p in placed if abs(p[0] - lx) < (p[2] + w) / 2 and abs(p[1] - ly) < 15), None)
             if hit is None:
                 break
-            ly = hit[1] - 13
+            ly = hit[1] - 15
         placed.append((lx, ly, w))
-        out.append(f'<g class="last">{_text(lx, ly, label, 11.5, s.color, "middle", bold=True)}</g>')
+        out.append(_label(lx, ly, label, 11.5, s.color))
 
 
 def _card(out: list[str], box: tuple[float, float, float, float], s: ChartSeries) -> None:
@@ -209,7 +216,7 @@ def _card(out: list[str], box: tuple[float, float, float, float], s: ChartSeries
         f'stroke="{GRID}"><title>{esc(_tooltip(s.name, day, value, s.unit))}</title></rect>'
     )
     mid = (x0 + x1) / 2
-    out.append(f'<g class="last">{_text(mid, (y0 + y1) / 2 + 4, label, round(size, 1), s.color, "middle", True)}</g>')
+    out.append(_label(mid, (y0 + y1) / 2 + 4, label, round(size, 1), s.color))
     out.append(_text(mid, (y0 + y1) / 2 + 30, f"{day} · 仅一个数据点", 12, MUTED, "middle"))
 
 
@@ -316,8 +323,13 @@ def _bars(out: list[str], series: list[ChartSeries], unit: str, top: float) -> f
 
 def cross_city(path: Path, title: str, unit: str, series: list[ChartSeries], manifest: dict[str, str]) -> ChartResult:
     """One indicator across cities: lines over time when some city has two points or more, else bars."""
+    used: set[str] = set()
     for i, s in enumerate(series):
         s.color = s.color or PALETTE[i % len(PALETTE)]
+        if s.color in used and len(used) < len(PALETTE):
+            # cities share the ten palette colours; within one chart two lines must not look alike
+            s.color = next(c for c in PALETTE if c not in used)
+        used.add(s.color)
     series = [s for s in series if s.points]
     payload = [title, unit, [[s.name, s.unit, s.points, s.color] for s in series]]
 

@@ -177,7 +177,14 @@ def test_cross_city_draws_lines_over_time(tmp_path: Path) -> None:
     assert [p.get("stroke") for p in root.iter("{http://www.w3.org/2000/svg}polyline")] == [s.color for s in series]
     assert len(points(root)) == 5 and "秦皇岛市（口径未注明） · 2022-07-21：1.61万人次" in [p[2] for p in points(root)]
     assert last_labels(root) == ["43万人次", "18.3万人次", "1.61万人次"]
-    assert {"2022", "0", "20万", "40万"} <= set(labels)
+    assert {"2021-07", "2022-01", "2022-07", "0", "20万", "40万"} <= set(labels)  # wide enough for quarters
+
+
+def test_two_cities_of_the_same_palette_colour_get_different_colours_in_one_chart(tmp_path: Path) -> None:
+    same = [ChartSeries(f"城市{i}", "人", [("2021-01-01", i), ("2022-01-01", i + 1.0)], "#1f5f8b") for i in range(3)]
+    cross_city(tmp_path / "c.svg", "比较", "人", same, {})
+    strokes = [p.get("stroke") for p in parse(tmp_path / "c.svg").iter("{http://www.w3.org/2000/svg}polyline")]
+    assert strokes[0] == "#1f5f8b" and len(set(strokes)) == 3
 
 
 def test_cross_city_draws_bars_of_latest_values_when_no_city_has_two_points(tmp_path: Path) -> None:
@@ -212,7 +219,10 @@ def test_nice_ticks_and_date_ticks() -> None:
     assert nice_ticks(0, 0.06) == [0, 0.02, 0.04, 0.06]
     years = date_ticks(date(2018, 5, 1), date(2024, 3, 1), 4)
     assert [label for _, label in years] == ["2020", "2022", "2024"]
-    assert [label for _, label in date_ticks(date(2021, 4, 1), date(2023, 2, 1), 4)] == ["2022", "2023"]
+    two_years = date_ticks(date(2021, 4, 1), date(2023, 2, 1), 4)
+    assert [label for _, label in two_years] == ["2021-07", "2022-01", "2022-07", "2023-01"]
+    assert [label for _, label in date_ticks(date(2021, 4, 1), date(2023, 2, 1), 3)] == ["2022", "2023"]
+    assert [label for _, label in date_ticks(date(1990, 4, 1), date(2023, 2, 1), 4)] == ["2000", "2010", "2020"]
     months = date_ticks(date(2022, 4, 20), date(2022, 11, 2), 4)
     assert [label for _, label in months] == ["2022-05", "2022-07", "2022-09", "2022-11"]
     assert months[0][0] == date(2022, 5, 1)
