@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,8 +24,6 @@ from flows.site_data import (
     series_views,
 )
 from validations.schemas import columns_of
-
-log = logging.getLogger(__name__)
 
 SITE_DIR = "site"
 CHART_DIR = "charts"
