@@ -1,9 +1,8 @@
-"""The static report site: reads the current tables, writes comparison.csv, coverage.csv and data/site/ (HTML, PNG)."""
+"""The static report site: reads the current tables, writes comparison.csv, coverage.csv and data/site/ (HTML, SVG)."""
 
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,8 +24,6 @@ from flows.site_data import (
     series_views,
 )
 from validations.schemas import columns_of
-
-log = logging.getLogger(__name__)
 
 SITE_DIR = "site"
 CHART_DIR = "charts"
@@ -63,7 +60,7 @@ class IndicatorSection:
     full_name: str
     units: str
     rows: list[CompareRow]
-    chart: str = ""
+    chart: dict | None = None  # {"src": file, "svg": markup} of its cross-city chart
 
 
 @dataclass
@@ -151,7 +148,7 @@ def _city_chart(city: CityView, folder: Path, manifest: dict[str, str], panels: 
         for s in rank_series(city.series)[:panels]
     ]
     title = f"{city.city} 主要指标走势"
-    return small_multiples(folder / f"{city.slug}{suffix}.png", title, chosen, manifest)
+    return small_multiples(folder / f"{city.slug}{suffix}.svg", title, chosen, manifest)
 
 
 def _indicator_chart(section: IndicatorSection, comparison: pd.DataFrame, series: dict, cities, folder, manifest):
@@ -171,7 +168,7 @@ def _indicator_chart(section: IndicatorSection, comparison: pd.DataFrame, series
     if len(picked) < 2:
         return None
     title = f"{section.name}：各城市比较（{unit}）"
-    return cross_city(folder / f"indicator-{section.indicator}.png", title, unit, picked, manifest)
+    return cross_city(folder / f"indicator-{section.indicator}.svg", title, unit, picked, manifest)
 
 
 def _coverage_matrix(coverage: pd.DataFrame, cities: list[CityView]) -> list[dict]:
@@ -210,6 +207,13 @@ def headline_lines(cities: list[CityView], limit: int = HEADLINES_IN_ARTIFACT) -
     return lines[:limit]
 
 
+def _embed(result) -> dict:
+    """A chart for the templates: its file (linked) and its SVG markup, inlined so point tooltips work."""
+    from markupsafe import Markup
+
+    return {"src": f"{CHART_DIR}/{result.path.name}", "svg": Markup(result.svg)}
+
+
 def _remove_stale(folder: Path, keep: set[str], pattern: str) -> None:
     for p in folder.glob(pattern):
         if p.name not in keep:
@@ -218,8 +222,6 @@ def _remove_stale(folder: Path, keep: set[str], pattern: str) -> None:
 
 def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
     """Rebuild comparison.csv, coverage.csv and the report site from the current tables of data_dir."""
-    from flows.fonts import CJKFontMissing
-
     data_dir = Path(data_dir)
     as_of = as_of or as_of_date(data_dir)
     reports = read_csv(data_dir / "reports.csv", columns_of("reports"))
@@ -245,39 +247,28 @@ def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
     charts_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = charts_dir / MANIFEST
     manifest: dict[str, str] = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
-    city_charts: dict[str, str] = {}
-    strip_charts: dict[str, str] = {}
+    city_charts: dict[str, dict] = {}
+    strip_charts: dict[str, dict] = {}
     warnings: list[str] = []
     made: list = []
-    try:
-        for i, c in enumerate(cities):
-            result = _city_chart(c, charts_dir, manifest, MAX_PANELS)
-            city_charts[c.city] = f"{CHART_DIR}/{result.path.name}"
+    for i, c in enumerate(cities):
+        result = _city_chart(c, charts_dir, manifest, MAX_PANELS)
+        city_charts[c.city] = _embed(result)
+        made.append(result)
+        if i < MAX_CITY_CARDS:
+            strip = _city_chart(c, charts_dir, manifest, STRIP_PANELS, "-strip")
+            strip_charts[c.city] = _embed(strip)
+            made.append(strip)
+    for section in sections:
+        result = _indicator_chart(section, comparison, by_key, by_city, charts_dir, manifest)
+        if result is not None:
+            section.chart = _embed(result)
             made.append(result)
-            if i < MAX_CITY_CARDS:
-                strip = _city_chart(c, charts_dir, manifest, STRIP_PANELS, "-strip")
-                strip_charts[c.city] = f"{CHART_DIR}/{strip.path.name}"
-                made.append(strip)
-        for section in sections:
-            result = _indicator_chart(section, comparison, by_key, by_city, charts_dir, manifest)
-            if result is not None:
-                section.chart = f"{CHART_DIR}/{result.path.name}"
-                made.append(result)
-    except CJKFontMissing as exc:
-        # the page is still useful without charts; tests and .ci/run make sure a font is there
-        log.warning("report page without charts: %s", exc)
-        warnings.append(f"图表未生成：{exc}")
-        city_charts.clear()
-        strip_charts.clear()
-        for section in sections:
-            section.chart = ""
-        made = []
-    for result in made:
-        warnings.extend(f"{result.path.name}: {m}" for m in result.missing_glyphs)
     keep_charts = {r.path.name for r in made}
     manifest = {k: v for k, v in manifest.items() if k in keep_charts}
     atomic_write_bytes(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-    _remove_stale(charts_dir, keep_charts, "*.png")
+    for pattern in ("*.svg", "*.png"):  # PNGs: charts of versions before the SVG charts
+        _remove_stale(charts_dir, keep_charts, pattern)
 
     env = _environment()
     css = (TEMPLATES / "site.css").read_text(encoding="utf-8")
@@ -304,7 +295,7 @@ def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
     pages = {"index.html"}
     city_template = env.get_template("city.html")
     for c in cities:
-        html = city_template.render(**common, c=c, chart=city_charts.get(c.city, ""), kpis=KPIS_ON_CITY)
+        html = city_template.render(**common, c=c, chart=city_charts.get(c.city), kpis=KPIS_ON_CITY)
         atomic_write_bytes(site / f"{c.slug}.html", html.encode("utf-8"))
         pages.add(f"{c.slug}.html")
     _remove_stale(site, pages, "city-*.html")

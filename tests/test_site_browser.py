@@ -93,6 +93,56 @@ def keep(shot: Path) -> Path:
     return shot
 
 
+# Chinese in a chart's SVG <text>: the text element's own font stack must draw real glyphs. A missing font
+# draws every character as the same box (.notdef), so the text measures the same as a run of a codepoint no
+# font has, and a CJK character is not full width.
+SVG_GLYPHS = """() => {
+    const text = Array.from(document.querySelectorAll('svg text')).find(t => /[\\u4e00-\\u9fff]/.test(t.textContent));
+    const svg = text.ownerSVGElement;
+    const probe = (content) => {
+        const t = text.cloneNode(false); t.textContent = content; svg.appendChild(t);
+        const width = t.getComputedTextLength(); t.remove(); return width;
+    };
+    const style = getComputedStyle(text);
+    const size = parseFloat(style.fontSize);
+    const draw = (ch) => {
+        const c = document.createElementNS('http://www.w3.org/1999/xhtml', 'canvas'); c.width = 64; c.height = 64;
+        const g = c.getContext('2d'); g.font = `48px ${style.fontFamily}`; g.fillText(ch, 4, 52);
+        return Array.from(g.getImageData(0, 0, 64, 64).data).join(',');
+    };
+    return {
+        text: text.textContent, family: style.fontFamily, size,
+        width: text.getComputedTextLength(), tofu: probe('\\u{10FFFD}'.repeat(text.textContent.length)),
+        cjk: probe('产改产改'), digits: probe('1111'),
+        chan: draw('产'), gai: draw('改'), missing: draw('\\u{10FFFD}'),
+    };
+}"""
+
+
+def assert_real_chinese_glyphs(found: dict) -> None:
+    assert "Noto Sans CJK SC" in found["family"], found["family"]
+    assert abs(found["width"] - found["tofu"]) > 1, found["text"]
+    assert found["cjk"] >= 4 * found["size"] * 0.9 and found["digits"] < found["cjk"]  # ideographs are full width
+    assert found["chan"] != found["gai"] and found["chan"] != found["missing"]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def charts_drawn(page) -> list[dict]:
+    """Every inline chart: its title and drawn size on the page."""
+    return page.eval_on_selector_all(
+        "figure.chart svg",
+        "svgs => svgs.map(s => ({title: s.querySelector('title').textContent,"
+        " width: s.getBoundingClientRect().width, height: s.getBoundingClientRect().height,"
+        " points: s.querySelectorAll('circle.pt').length}))",
+    )
+
+
 def images_loaded(page) -> list[dict]:
     return page.eval_on_selector_all(
         "img", "imgs => imgs.map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}))"
@@ -108,15 +158,16 @@ def test_index_shows_every_city_with_charts_tables_and_no_errors(sample_site: Pa
     cards = page.locator("article.city-card h3").all_inner_texts()
     assert set(cards) == set(SAMPLE_CITIES)
     assert page.locator("table.data").count() >= 5
-    images = images_loaded(page)
-    assert len(images) >= len(SAMPLE_CITIES) + 3 and all(i["ok"] for i in images), images
+    assert all(i["ok"] for i in images_loaded(page))
+    charts = charts_drawn(page)
+    assert len(charts) >= len(SAMPLE_CITIES) + 3, charts  # a strip per city card, a chart per compared indicator
+    assert all(c["width"] > 600 and c["height"] > 100 for c in charts), charts
+    assert "淮安市 主要指标走势" in [c["title"] for c in charts] and sum(c["points"] for c in charts) > 10
     assert page.locator("details.ev").count() > 20
     shot = screenshots / "report-index.png"
     page.screenshot(path=str(shot), full_page=True)
     keep(shot)
-    from matplotlib.image import imread
-
-    height, width = imread(shot).shape[:2]
+    width, height = png_size(shot)
     assert width == 1280 and height > 3000
     assert tab.problems == []
 
@@ -153,6 +204,12 @@ def test_chinese_renders_with_real_glyphs_not_tofu(sample_site: Path, browser) -
     # a CJK glyph is full width; tofu boxes and Latin fallbacks are narrower
     assert result["chanWidth"] >= 44 and result["latinWidth"] < result["chanWidth"]
     assert abs(result["h1Width"] - result["tofuWidth"]) > 1
+    # the charts' text is drawn by the browser too: inline on the page, and in a chart file opened by itself
+    assert_real_chinese_glyphs(page.evaluate(SVG_GLYPHS))
+    chart = tab.open(sample_site / "site" / "charts" / "city-320800.svg")
+    found = chart.evaluate(SVG_GLYPHS)
+    assert found["text"] == "淮安市 主要指标走势"
+    assert_real_chinese_glyphs(found)
     assert tab.problems == []
 
 
@@ -164,6 +221,9 @@ def test_a_city_page_shows_series_evidence_and_source_links(sample_site: Path, b
     assert page.inner_text("h1").startswith("淮安市")
     assert page.locator("h2").all_inner_texts()[:3] == ["主要指标", "走势", "全部指标"]
     assert all(i["ok"] for i in images_loaded(page))
+    trend = page.locator("#trend figure.chart svg")
+    assert trend.is_visible() and trend.locator("circle.pt").count() >= 2
+    assert "18.3万人次" in trend.locator("g.last").all_text_contents()
     row = page.locator("#ind-training_person_times")
     assert "18.3万人次" in row.inner_text() and "12.6万人次" in row.inner_text() and "+5.7万人次" in row.inner_text()
     link = row.locator("span.fig a").first
