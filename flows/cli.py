@@ -51,26 +51,33 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"changai run: {exc}", file=sys.stderr)
         return 2
     _prepare_prefect_env()
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from flows.prefect_server import early_server, use_server
 
-    from flows.ingest import ingest
-    from flows.live_display import progress_display
+    # the temporary server boots while this process imports Prefect and the flow (flows/prefect_server.py)
+    with early_server() as server:
+        from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    flow = ingest if kind == "threads" else ingest.with_options(task_runner=runners.make_task_runner(kind, address))
-    if address and not runners.is_loopback(address) and not PREFECT_API_URL.value():
-        print(
-            "changai run: warning: the Dask workers must reach this run's Prefect API; with no PREFECT_API_URL it is "
-            "a temporary server on 127.0.0.1 here, which workers on other machines cannot reach",
-            file=sys.stderr,
-        )
-    # A one-shot run in this process needs no crash-detection heartbeat; it costs ~1 s per flow
-    # (prefect PR #19641). Served deployments keep Prefect's default.
-    with (
-        runners.shared_api(kind),
-        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
-        progress_display(),
-    ):
-        state = flow(**params, return_state=True)
+        from flows.ingest import ingest
+        from flows.live_display import progress_display
+
+        flow = ingest
+        if kind == "dask":
+            flow = ingest.with_options(task_runner=runners.make_task_runner(kind, address))
+            if address and not runners.is_loopback(address) and not PREFECT_API_URL.value():
+                print(
+                    "changai run: warning: Dask workers on other machines cannot reach this run's temporary Prefect "
+                    "server on 127.0.0.1; set PREFECT_API_URL to a server they can reach",
+                    file=sys.stderr,
+                )
+        # A one-shot run in this process needs no crash-detection heartbeat; it costs ~1 s per flow
+        # (prefect PR #19641). Served deployments keep Prefect's default.
+        timeout = float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+        with (
+            use_server(server, timeout),
+            temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+            progress_display(),
+        ):
+            state = flow(**params, return_state=True)
     summary = state.result(raise_on_failure=False) if state.is_completed() or state.is_failed() else None
     if not isinstance(summary, dict):
         print(f"changai run: the flow did not finish: {state.message or state.type}", file=sys.stderr)

@@ -121,39 +121,6 @@ def collect_runner() -> Iterator[Any]:
         yield pool
 
 
-@contextlib.contextmanager
-def shared_api(kind: str) -> Iterator[str | None]:
-    """For Dask: a Prefect API URL that the worker processes can reach, for the duration of a run.
-
-    Task runs on Dask workers report to the API in the settings the flow sends them. With no
-    PREFECT_API_URL, the flow's process uses a temporary server of its own, and every worker
-    process would start another one (about 10 s each, recording runs nobody sees). So the
-    temporary server is started here, the one the flow's client then uses too (Prefect keeps one
-    per process), and its URL goes into the settings and the environment the workers inherit.
-    It listens on 127.0.0.1: workers of a cluster on other machines need a real server (PREFECT_API_URL).
-    """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    url = PREFECT_API_URL.value()
-    if kind != "dask" or url:
-        yield url
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = server.api_url
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield server.api_url
-    finally:
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous
-
-
 def is_loopback(address: str) -> bool:
     """Whether a scheduler address is on this machine (its workers can reach a temporary server here)."""
     host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
