@@ -39,22 +39,45 @@ def cmd_run(args: argparse.Namespace) -> int:
         urls=args.url or None,
         parser=args.parser,
     )
+    from flows import runners
+
     try:  # the flow checks these again; checking here first fails in 0.1 s instead of after Prefect starts
         check_params(**params)
         select_sources(load_sources(args.data_dir), params["sources"])
-    except (InvalidParameters, SourceConfigError) as exc:
+        kind, address = runners.choose(args.task_runner, args.dask_address)
+        if kind == "dask":
+            runners.check_dask(address)
+    except (InvalidParameters, SourceConfigError, runners.RunnerError) as exc:
         print(f"changai run: {exc}", file=sys.stderr)
         return 2
     _prepare_prefect_env()
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from flows.prefect_server import early_server, use_server
 
-    from flows.ingest import ingest
-    from flows.live_display import progress_display
+    # the temporary server boots while this process imports Prefect and the flow (flows/prefect_server.py)
+    with early_server() as server:
+        from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    # A one-shot run in this process needs no crash-detection heartbeat; it costs ~1 s per flow
-    # (prefect PR #19641). Served deployments keep Prefect's default.
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), progress_display():
-        state = ingest(**params, return_state=True)
+        from flows.ingest import ingest
+        from flows.live_display import progress_display
+
+        flow = ingest
+        if kind == "dask":
+            flow = ingest.with_options(task_runner=runners.make_task_runner(kind, address))
+            if address and not runners.is_loopback(address) and not PREFECT_API_URL.value():
+                print(
+                    "changai run: warning: Dask workers on other machines cannot reach this run's temporary Prefect "
+                    "server on 127.0.0.1; set PREFECT_API_URL to a server they can reach",
+                    file=sys.stderr,
+                )
+        # A one-shot run in this process needs no crash-detection heartbeat; it costs ~1 s per flow
+        # (prefect PR #19641). Served deployments keep Prefect's default.
+        timeout = float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+        with (
+            use_server(server, timeout),
+            temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+            progress_display(),
+        ):
+            state = flow(**params, return_state=True)
     summary = state.result(raise_on_failure=False) if state.is_completed() or state.is_failed() else None
     if not isinstance(summary, dict):
         print(f"changai run: the flow did not finish: {state.message or state.type}", file=sys.stderr)
@@ -253,6 +276,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", action="append", metavar="URL", help="fetch and ingest this page (repeatable) instead of the sources"
     )
     run.add_argument("--parser", metavar="ID", help="parser for --url pages (default: detected from the page)")
+    run.add_argument(
+        "--task-runner",
+        choices=("threads", "dask"),
+        help="threads (default; env CHANGAI_TASK_RUNNER) or dask: parse batches on a Dask cluster, "
+        "a local one (a worker process per core) unless --dask-address",
+    )
+    run.add_argument(
+        "--dask-address",
+        metavar="tcp://HOST:PORT",
+        help="scheduler of an existing Dask cluster (env CHANGAI_DASK_ADDRESS; implies --task-runner dask)",
+    )
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser(

@@ -9,25 +9,26 @@ from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import live, run_log, run_report
+from flows.batches import plan_batches, run_batches
 from flows.current import flag_summary, rebuild_if_stale
 from flows.current import rebuild_current as rebuild_current_tables
 from flows.duplicates import mark_new_duplicates
 from flows.local_source import TZ, collect_local, now_iso
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, check_params
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
+from flows.runners import collect_runner, parallelism
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
 from flows.store import DataStore
 from parsers.extract import EXTRACTOR_VERSION
 from parsers.report import process_document
 from validations.schemas import columns_of
 from validations.validate import validate_batch
-
-BATCH_SIZE = 500  # documents per parse task: Prefect costs ~30 ms per task, extraction ~1 ms per report
 
 
 @dataclass
@@ -63,7 +64,9 @@ def _source_folder(data_dir: Path, source: SourceConfig, inbox: str | None) -> P
     return folder if folder.is_absolute() else data_dir / folder
 
 
-@task(name="collect-source", task_run_name="collect-{source.id}")
+# NO_CACHE (here and on parse_batch): results depend on the data dir, not only on the arguments, and a
+# cache key would hash every known report or every document of a batch for nothing
+@task(name="collect-source", task_run_name="collect-{source.id}", cache_policy=NO_CACHE)
 def collect_source(
     source: SourceConfig, data_dir: str, inbox: str | None, known: dict[str, tuple[str, str, str]], dry_run: bool
 ) -> SourceOutcome:
@@ -130,7 +133,7 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str) -> BatchResult:
     return out
 
 
-@task(name="parse-extract-batch")
+@task(name="parse-extract-batch", cache_policy=NO_CACHE)
 def parse_batch(refs: list[DocRef], data_dir: str, day: str) -> BatchResult:
     return process_refs(refs, data_dir, day)
 
@@ -246,22 +249,27 @@ def ingest(
         if reprocess:
             outcomes = _reprocess_refs(stored_reports, selected, store)
         else:
-            futures = [collect_source.submit(s, str(data_path), inbox, known, dry_run) for s in selected]
-            outcomes = [f.result() for f in futures]
+            with collect_runner() as runner:  # the flow's thread pool, also when batches go to Dask
+                args = {"data_dir": str(data_path), "inbox": inbox, "known": known, "dry_run": dry_run}
+                futures = [runner.submit(collect_source, {"source": s, **args}) for s in selected]
+                outcomes = [f.result() for f in futures]
         merged = BatchResult()
         live.emit("parse_total", total=sum(len(o.refs) for o in outcomes))
+        refs = [ref for outcome in outcomes for ref in outcome.refs]
+        workers = parallelism() if refs else 1  # on Dask this starts the cluster: only when there is work
+        batches = plan_batches(refs, workers)
         # each batch's rows become frames at once: a row dict costs ~1 KB more than a frame row, which
         # was 300+ MB over 10 000 reports
         report_parts: list[pd.DataFrame] = []
         indicator_parts: list[pd.DataFrame] = []
-        for outcome in outcomes:
-            for i in range(0, len(outcome.refs), BATCH_SIZE):
-                part = parse_batch(outcome.refs[i : i + BATCH_SIZE], str(data_path), day)
-                report_parts.append(pd.DataFrame(part.reports, columns=columns_of("reports")))
-                indicator_parts.append(pd.DataFrame(part.indicators, columns=columns_of("indicators")))
-                merged.processed_ids |= part.processed_ids
-                merged.protect_ids |= part.protect_ids
-                del part
+        # an absolute data dir: a Dask worker's working directory need not be the flow's
+        for part in run_batches(parse_batch, batches, workers, str(data_path.resolve()), day):
+            report_parts.append(pd.DataFrame(part.reports, columns=columns_of("reports")))
+            indicator_parts.append(pd.DataFrame(part.indicators, columns=columns_of("indicators")))
+            merged.processed_ids |= part.processed_ids
+            merged.protect_ids |= part.protect_ids
+            del part
+        del refs, batches
         reports = _stack(report_parts, "reports")
         indicators = _stack(indicator_parts, "indicators")
         del report_parts, indicator_parts

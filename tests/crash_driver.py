@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.batches import BATCH_SIZE
 from flows.current import rebuild_current
-from flows.ingest import BATCH_SIZE, BatchResult, process_refs, snapshot_day, validate_tables
+from flows.ingest import BatchResult, process_refs, snapshot_day, validate_tables
 from flows.local_source import collect_local
 from flows.rows import report_id_for
 from flows.store import DataStore

@@ -1,0 +1,58 @@
+"""Cutting a run's documents into parse batches and running them on the flow's task runner. Reads and writes nothing.
+
+Sizes come from measured costs (shared spec notes, benchmarks/README.md): a Prefect task costs ~30 ms
+to record and a Dask task ~0.1 s more to ship, while extraction takes ~9 ms per report. A batch of
+100-500 reports (1-5 s of work) keeps those overheads at a few per cent.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from flows import live
+
+BATCH_SIZE = 500  # documents per parse task at most
+MIN_BATCH = 100  # a smaller run is cut into fewer batches than workers rather than into tiny ones
+
+T = TypeVar("T")
+
+
+def plan_batches(refs: Sequence[T], workers: int) -> list[list[T]]:
+    """Batches of at most BATCH_SIZE in the given order; with several workers, at least two batches per
+    worker (so a slow batch does not leave the others idle) while each still holds MIN_BATCH documents."""
+    if not refs:
+        return []
+    size = BATCH_SIZE
+    if workers > 1:
+        size = max(MIN_BATCH, min(BATCH_SIZE, -(-len(refs) // (2 * workers))))
+    return [list(refs[i : i + size]) for i in range(0, len(refs), size)]
+
+
+def run_batches(task: Any, batches: Iterable[list[T]], workers: int, *args: Any) -> Iterator[Any]:
+    """`task(batch, *args)` for every batch, results in submission order.
+
+    With one worker (the thread runner: the GIL) each batch runs in the flow's own thread, as a plain
+    task call. On Dask, workers + 1 batches are in flight: every worker stays busy while the flow
+    handles the result in hand, and at most that many results wait in memory. Batches are taken from
+    `batches` only as they are submitted.
+    """
+    if workers <= 1:
+        for batch in batches:
+            yield task(batch, *args)
+        return
+    pending: deque[tuple[Any, int]] = deque()
+    for batch in batches:
+        pending.append((task.submit(batch, *args), len(batch)))
+        if len(pending) > workers:
+            yield _result(*pending.popleft())
+    while pending:
+        yield _result(*pending.popleft())
+
+
+def _result(future: Any, n: int) -> Any:
+    result = future.result()
+    # the batch was parsed in another process, where nobody listens to its per-document progress
+    live.emit("parsed", n=n)
+    return result

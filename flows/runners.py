@@ -1,0 +1,127 @@
+"""Task runners for the ingest flow: Prefect's thread pool (default) or a Dask cluster (prefect-dask). Reads nothing.
+
+`changai run --task-runner dask [--dask-address tcp://host:8786]` picks one (or CHANGAI_TASK_RUNNER and
+CHANGAI_DASK_ADDRESS). Parsing and extraction are CPU-bound Python: threads share one core (the GIL),
+Dask worker processes use every core of every machine in the cluster. Collecting documents (disk,
+network) always stays in threads of the flow's own process, which also owns the data dir.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+RUNNERS = ("threads", "dask")
+THREAD_WORKERS = 4  # collect tasks wait on disk and network; parse batches hold the GIL anyway
+CONNECT_TIMEOUT = 5.0  # seconds to wait for a --dask-address scheduler before giving up
+
+
+class RunnerError(ValueError):
+    """A task runner that cannot be used as asked; the message says why and what to do."""
+
+
+def choose(kind: str | None, address: str | None) -> tuple[str, str | None]:
+    """The runner kind and scheduler address from the CLI flags, else CHANGAI_TASK_RUNNER / CHANGAI_DASK_ADDRESS.
+
+    An address alone means dask; threads with an address is a contradiction and refused.
+    """
+    kind = (kind or os.environ.get("CHANGAI_TASK_RUNNER", "")).strip().lower() or None
+    address = (address or os.environ.get("CHANGAI_DASK_ADDRESS", "")).strip() or None
+    if kind is None:
+        kind = "dask" if address else "threads"
+    if kind not in RUNNERS:
+        raise RunnerError(f"unknown task runner {kind!r} (one of: {', '.join(RUNNERS)})")
+    if kind == "threads" and address:
+        raise RunnerError(f"a Dask scheduler address ({address}) needs --task-runner dask")
+    return kind, address
+
+
+def check_dask(address: str | None) -> None:
+    """Fail fast, before Prefect starts: prefect-dask missing, or a scheduler that does not answer."""
+    import importlib.util
+
+    if importlib.util.find_spec("prefect_dask") is None:
+        raise RunnerError("the dask task runner needs prefect-dask: pip install 'changai[dask]'")
+    if not address:
+        return
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or not parts.port:
+        raise RunnerError(f"not a Dask scheduler address (tcp://HOST:PORT): {address!r}")
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise RunnerError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
+
+
+def make_task_runner(kind: str = "threads", address: str | None = None, workers: int | None = None) -> Any:
+    """A Prefect task runner. `dask` without an address starts a local cluster of worker processes
+    (one single-threaded worker per core, no dashboard) when the first batch is submitted, and stops it
+    with the run."""
+    if kind == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=THREAD_WORKERS)
+    if kind != "dask":
+        raise RunnerError(f"unknown task runner {kind!r} (one of: {', '.join(RUNNERS)})")
+    # the scheduler and nannies log every worker start and stop at INFO; worker processes inherit this
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise RunnerError("the dask task runner needs prefect-dask: pip install 'changai[dask]'") from exc
+    if address:
+        return DaskTaskRunner(address=address)
+    n = workers or os.cpu_count() or 2
+    return DaskTaskRunner(
+        cluster_kwargs={"n_workers": n, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    )
+
+
+def _flow_runner() -> Any:
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return getattr(ctx, "task_runner", None)
+
+
+def _is_dask(runner: Any) -> bool:
+    return type(runner).__name__ == "DaskTaskRunner"
+
+
+def parallelism() -> int:
+    """How many parse batches the current flow's task runner runs at once: 1 for threads (the GIL), the
+    cluster's worker threads on Dask. Starts (or connects to) the cluster, so ask only when there is work."""
+    runner = _flow_runner()
+    if not _is_dask(runner):
+        return 1
+    try:
+        return max(1, sum(runner.client.nthreads().values()))
+    except Exception:  # a cluster that does not answer yet: plan for two workers
+        return 2
+
+
+@contextlib.contextmanager
+def collect_runner() -> Iterator[Any]:
+    """A thread-pool task runner in this process for collecting documents: the flow's own when it is one,
+    else a pool for the duration of the block. A Dask worker may sit on another machine without the inbox
+    folder, and the data dir's raw store and fetch state belong to the process that holds the lock."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    runner = _flow_runner()
+    if isinstance(runner, ThreadPoolTaskRunner):
+        yield runner
+        return
+    with ThreadPoolTaskRunner(max_workers=THREAD_WORKERS) as pool:
+        yield pool
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a scheduler address is on this machine (its workers can reach a temporary server here)."""
+    host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
