@@ -27,6 +27,7 @@ def _prepare_prefect_env() -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.params import InvalidParameters, check_params
     from flows.sources import SourceConfigError, load_sources, select_sources
+    from flows.storage_binding import StorageMismatchError, resolve_storage
 
     params = dict(
         sources=args.source or None,
@@ -38,11 +39,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         inbox=str(args.inbox) if args.inbox else None,
         urls=args.url or None,
         parser=args.parser,
+        storage=args.storage,
     )
     try:  # the flow checks these again; checking here first fails in 0.1 s instead of after Prefect starts
         check_params(**params)
         select_sources(load_sources(args.data_dir), params["sources"])
-    except (InvalidParameters, SourceConfigError) as exc:
+        resolve_storage(args.data_dir, args.storage)
+    except (InvalidParameters, SourceConfigError, StorageMismatchError) as exc:
         print(f"changai run: {exc}", file=sys.stderr)
         return 2
     _prepare_prefect_env()
@@ -172,7 +175,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from flows.store import DataStore, StoreBusyError
     from validations.audit import audit, format_audit
 
-    store = DataStore(args.data_dir)
+    try:
+        store = DataStore(args.data_dir, args.storage)
+    except ValueError as exc:  # a storage other than the data dir's, or one that cannot be opened here
+        print(f"changai validate: {exc}", file=sys.stderr)
+        return 2
     try:
         held = store.acquire(recover=False) if args.data_dir.is_dir() else None
     except StoreBusyError as exc:
@@ -181,7 +188,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except OSError:  # a read-only data dir cannot hold a lock file: check it as it is
         held = None
     try:
-        result = audit(args.data_dir)
+        result = audit(args.data_dir, args.storage)
     finally:
         if held is not None:
             held.release()
@@ -211,12 +218,14 @@ def cmd_site(args: argparse.Namespace) -> int:
     from flows.store import DataStore, StoreBusyError
 
     try:
-        lock = DataStore(data_dir).acquire(timeout=60)  # a run rebuilds the same files
-    except StoreBusyError as exc:
+        store = DataStore(data_dir)
+        lock = store.acquire(timeout=60)  # a run rebuilds the same files
+    except (StoreBusyError, ValueError) as exc:
         print(f"changai site: {exc}", file=sys.stderr)
         return 1
     try:
-        result = build_site(data_dir)
+        days = store.snapshot_dates()  # the snapshots may be in object storage (storage.json)
+        result = build_site(data_dir, as_of=days[-1] if days else None)
     finally:
         lock.release()
     print(
@@ -253,6 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", action="append", metavar="URL", help="fetch and ingest this page (repeatable) instead of the sources"
     )
     run.add_argument("--parser", metavar="ID", help="parser for --url pages (default: detected from the page)")
+    run.add_argument(
+        "--storage",
+        metavar="URL",
+        help="where raw/ and snapshots/ live: a folder or s3://bucket/prefix, gcs://… (default: the data dir's)",
+    )
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser(
@@ -274,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="re-validate the stored tables; non-zero exit on problems")
     val.add_argument("--data-dir", type=Path, default=Path("data"))
+    val.add_argument("--storage", metavar="URL", help="where raw/ and snapshots/ are (default: the data dir's)")
     val.set_defaults(func=cmd_validate)
 
     src = sub.add_parser("sources", help="list configured sources with their last run, last success and counts")
