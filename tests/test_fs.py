@@ -262,3 +262,24 @@ def test_rows_are_csv_records_not_lines() -> None:
     assert digest_and_rows(io.BytesIO(b""))[1] == 0
     big = csv_bytes(pd.DataFrame({"a": ["长" * 1000] * 3000}), ["a"])  # several MiB: streamed in chunks
     assert digest_and_rows(io.BytesIO(big)) == (hashlib.sha256(big).hexdigest(), 3000)
+
+
+# -- the option, checked before a run starts -------------------------------------------------------
+
+
+def test_storage_parameter_is_checked_before_the_flow_runs(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from flows.cli import main
+    from flows.params import InvalidParameters, check_params
+
+    assert check_params(storage=MEMORY_URL).storage == MEMORY_URL
+    with pytest.raises(InvalidParameters, match="storage: no fsspec filesystem for nosuchfs://"):
+        check_params(storage="nosuchfs://bucket")
+    data = tmp_path / "data"
+    DataStore(data).put_raw("inbox", b"report", ".txt", {})
+    (data / "sources.toml").write_text(
+        (Path(__file__).parents[1] / "data" / "sources.toml").read_text("utf-8"), "utf-8"
+    )
+    assert main(["run", "--data-dir", str(data), "--storage", MEMORY_URL]) == 2
+    assert "keeps its raw documents and snapshots in the data dir itself" in capsys.readouterr().err
+    assert main(["run", "--data-dir", str(data), "--storage", "nosuchfs://bucket"]) == 2
+    assert "no fsspec filesystem for nosuchfs://" in capsys.readouterr().err
