@@ -32,7 +32,7 @@ def bound_storage(data_dir: Path) -> str | None:
     """The storage recorded in data_dir/storage.json, or None (raw/ and snapshots/ in the data dir)."""
     try:
         value = json.loads((Path(data_dir) / BINDING).read_text(encoding="utf-8")).get("storage")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except (OSError, ValueError, AttributeError) as exc:
         raise StorageMismatchError(f"{Path(data_dir) / BINDING} is unreadable: {exc}") from None
