@@ -27,6 +27,7 @@ def _prepare_prefect_env() -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.params import InvalidParameters, check_params
     from flows.sources import SourceConfigError, load_sources, select_sources
+    from flows.storage_binding import StorageMismatchError, resolve_storage
 
     params = dict(
         sources=args.source or None,
@@ -38,16 +39,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         inbox=str(args.inbox) if args.inbox else None,
         urls=args.url or None,
         parser=args.parser,
+        storage=args.storage,
     )
     from flows import runners
 
     try:  # the flow checks these again; checking here first fails in 0.1 s instead of after Prefect starts
         check_params(**params)
         select_sources(load_sources(args.data_dir), params["sources"])
+        resolve_storage(args.data_dir, args.storage)
         kind, address = runners.choose(args.task_runner, args.dask_address)
         if kind == "dask":
             runners.check_dask(address)
-    except (InvalidParameters, SourceConfigError, runners.RunnerError) as exc:
+    except (InvalidParameters, SourceConfigError, StorageMismatchError, runners.RunnerError) as exc:
         print(f"changai run: {exc}", file=sys.stderr)
         return 2
     _prepare_prefect_env()
@@ -195,7 +198,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from flows.store import DataStore, StoreBusyError
     from validations.audit import audit, format_audit
 
-    store = DataStore(args.data_dir)
+    try:
+        store = DataStore(args.data_dir, args.storage)
+    except ValueError as exc:  # a storage other than the data dir's, or one that cannot be opened here
+        print(f"changai validate: {exc}", file=sys.stderr)
+        return 2
     try:
         held = store.acquire(recover=False) if args.data_dir.is_dir() else None
     except StoreBusyError as exc:
@@ -204,7 +211,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except OSError:  # a read-only data dir cannot hold a lock file: check it as it is
         held = None
     try:
-        result = audit(args.data_dir)
+        result = audit(args.data_dir, args.storage)
     finally:
         if held is not None:
             held.release()
@@ -234,12 +241,14 @@ def cmd_site(args: argparse.Namespace) -> int:
     from flows.store import DataStore, StoreBusyError
 
     try:
-        lock = DataStore(data_dir).acquire(timeout=60)  # a run rebuilds the same files
-    except StoreBusyError as exc:
+        store = DataStore(data_dir)
+        lock = store.acquire(timeout=60)  # a run rebuilds the same files
+    except (StoreBusyError, ValueError) as exc:
         print(f"changai site: {exc}", file=sys.stderr)
         return 1
     try:
-        result = build_site(data_dir)
+        days = store.snapshot_dates()  # the snapshots may be in object storage (storage.json)
+        result = build_site(data_dir, as_of=days[-1] if days else None)
     finally:
         lock.release()
     print(
@@ -287,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="tcp://HOST:PORT",
         help="scheduler of an existing Dask cluster (env CHANGAI_DASK_ADDRESS; implies --task-runner dask)",
     )
+    run.add_argument(
+        "--storage",
+        metavar="URL",
+        help="where raw/ and snapshots/ live: a folder or s3://bucket/prefix, gcs://… (default: the data dir's)",
+    )
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser(
@@ -308,6 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="re-validate the stored tables; non-zero exit on problems")
     val.add_argument("--data-dir", type=Path, default=Path("data"))
+    val.add_argument("--storage", metavar="URL", help="where raw/ and snapshots/ are (default: the data dir's)")
     val.set_defaults(func=cmd_validate)
 
     src = sub.add_parser("sources", help="list configured sources with their last run, last success and counts")

@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -135,7 +136,12 @@ def read_csv(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         return pd.DataFrame(columns=columns or [])
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=ENCODING)
+    return read_csv_from(path, columns)
+
+
+def read_csv_from(source: Path | IO[bytes], columns: list[str] | None = None) -> pd.DataFrame:
+    """read_csv of a path or an open binary file (a snapshot in object storage)."""
+    df = pd.read_csv(source, dtype=str, keep_default_na=False, encoding=ENCODING)
     for col in df.columns:
         escaped = df[col].str.startswith(ESCAPE)
         if escaped.any():

@@ -40,8 +40,9 @@ def rebuild_current(store: DataStore) -> dict[str, Any]:
     tables = derive_current(store)
     store.write_current(tables["reports"], tables["indicators"], tables["progress"], tables["flags"])
     # comparison.csv, coverage.csv and the report site under data/site/, from the tables just written
-    site = build_site(store.root)
-    write_datapackage(store.root, store.snapshot_dates())
+    days = store.snapshot_dates()
+    site = build_site(store.root, as_of=days[-1] if days else None)  # snapshots may be in object storage
+    write_datapackage(store.root, days, store)
     failpoint("rebuilt")
     store.clear_rebuild_pending()
     counts = {**{name: len(df) for name, df in tables.items()}, "site": site}

@@ -73,7 +73,10 @@ def fingerprint(store: Any) -> dict[str, Any]:
     for day in store.snapshot_dates():
         for table in SNAPSHOT_TABLES:
             path = store.snapshot_file(day, table)
-            snapshots[f"{day}/{table}"] = _stat(path) if path is not None else None
+            if path is not None:
+                snapshots[f"{day}/{table}"] = _stat(path)
+            else:  # object storage: its size (no cheap modification time on every backend)
+                snapshots[f"{day}/{table}"] = [store.files.size(f"snapshots/{day}/{table}.csv")]
     outputs = {name: _stat(store.root / name) for name in OUTPUTS}
     return {"code": code_digest(), "snapshots": snapshots, "outputs": outputs}
 

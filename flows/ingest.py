@@ -20,7 +20,7 @@ from flows.current import flag_summary, rebuild_if_stale
 from flows.current import rebuild_current as rebuild_current_tables
 from flows.duplicates import mark_new_duplicates
 from flows.local_source import TZ, collect_local, now_iso
-from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, check_params
+from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, Storage, check_params
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.runners import collect_runner, parallelism
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
@@ -68,12 +68,17 @@ def _source_folder(data_dir: Path, source: SourceConfig, inbox: str | None) -> P
 # cache key would hash every known report or every document of a batch for nothing
 @task(name="collect-source", task_run_name="collect-{source.id}", cache_policy=NO_CACHE)
 def collect_source(
-    source: SourceConfig, data_dir: str, inbox: str | None, known: dict[str, tuple[str, str, str]], dry_run: bool
+    source: SourceConfig,
+    data_dir: str,
+    inbox: str | None,
+    known: dict[str, tuple[str, str, str]],
+    dry_run: bool,
+    storage: str | None = None,
 ) -> SourceOutcome:
     """List a source's documents, keep their bytes, and drop the ones already processed unchanged."""
     logger = get_run_logger()
     outcome = SourceOutcome(source.id)
-    store = None if dry_run else DataStore(data_dir)
+    store = None if dry_run else DataStore(data_dir, storage)
     refs: list[DocRef] = []
     try:
         # extend() keeps the documents a source yielded before it failed: they are processed too
@@ -105,9 +110,9 @@ def collect_source(
     return outcome
 
 
-def process_refs(refs: list[DocRef], data_dir: str, day: str) -> BatchResult:
+def process_refs(refs: list[DocRef], data_dir: str, day: str, storage: str | None = None) -> BatchResult:
     """Parse and extract a batch of documents (plain function; the task below wraps it)."""
-    store = DataStore(data_dir)
+    store = DataStore(data_dir, storage)
     today = date.fromisoformat(day)
     out = BatchResult()
     for ref in live.each(refs, "parsed"):
@@ -134,8 +139,8 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str) -> BatchResult:
 
 
 @task(name="parse-extract-batch", cache_policy=NO_CACHE)
-def parse_batch(refs: list[DocRef], data_dir: str, day: str) -> BatchResult:
-    return process_refs(refs, data_dir, day)
+def parse_batch(refs: list[DocRef], data_dir: str, day: str, storage: str | None = None) -> BatchResult:
+    return process_refs(refs, data_dir, day, storage)
 
 
 def validate_tables(
@@ -205,6 +210,7 @@ def ingest(
     inbox: Folder | None = None,
     urls: list[PageUrl] | None = None,
     parser: ParserId | None = None,
+    storage: Storage | None = None,
 ) -> dict[str, Any]:
     """Ingest reform reports from the configured sources and append today's snapshot.
 
@@ -218,6 +224,7 @@ def ingest(
         inbox: a folder to read instead of the inbox source's own folder
         urls: fetch exactly these http(s) pages (filed under the matching http source, else "manual")
         parser: the parser id for urls (default: the source's, or detected from each page)
+        storage: where raw/ and snapshots/ live: a folder or fsspec URL (s3://bucket/prefix); default: the data dir's
     """
     params = check_params(
         sources=sources,
@@ -229,11 +236,13 @@ def ingest(
         inbox=inbox,
         urls=urls,
         parser=parser,
+        storage=storage,
     )
     logger = get_run_logger()
     started_at = now_iso()
     data_path = Path(data_dir)
-    store = DataStore(data_path)
+    store = DataStore(data_path, storage)
+    storage = store.storage  # the resolved one (given, or the data dir's), for the tasks' stores
     day = snapshot_day()
     configured = load_sources(data_path)
     if urls:
@@ -251,6 +260,7 @@ def ingest(
         else:
             with collect_runner() as runner:  # the flow's thread pool, also when batches go to Dask
                 args = {"data_dir": str(data_path), "inbox": inbox, "known": known, "dry_run": dry_run}
+                args["storage"] = storage
                 futures = [runner.submit(collect_source, {"source": s, **args}) for s in selected]
                 outcomes = [f.result() for f in futures]
         merged = BatchResult()
@@ -263,7 +273,7 @@ def ingest(
         report_parts: list[pd.DataFrame] = []
         indicator_parts: list[pd.DataFrame] = []
         # an absolute data dir: a Dask worker's working directory need not be the flow's
-        for part in run_batches(parse_batch, batches, workers, str(data_path.resolve()), day):
+        for part in run_batches(parse_batch, batches, workers, str(data_path.resolve()), day, storage):
             report_parts.append(pd.DataFrame(part.reports, columns=columns_of("reports")))
             indicator_parts.append(pd.DataFrame(part.indicators, columns=columns_of("indicators")))
             merged.processed_ids |= part.processed_ids
@@ -314,7 +324,7 @@ def ingest(
             summary.update(
                 indicators_added=result.added,
                 indicators_retracted=result.retracted,
-                snapshot_path=str(data_path / result.snapshot_path),
+                snapshot_path=store.location(result.snapshot_path),
             )
         else:
             summary.update(indicators_added=0, indicators_retracted=0, snapshot_path="")

@@ -30,6 +30,8 @@ Folder = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 # Only http(s) pages are fetched (no file:, ftp:, data: URLs from a form or a CLI argument).
 PageUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$", strip_whitespace=True)]
 ParserId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+# where raw/ and snapshots/ live: a folder, or an fsspec URL (s3://bucket/prefix needs s3fs, gcs:// gcsfs)
+Storage = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 
 class InvalidParameters(ValueError):
@@ -50,6 +52,7 @@ class IngestParams(BaseModel):
     inbox: Folder | None = None
     urls: list[PageUrl] | None = None
     parser: ParserId | None = None
+    storage: Storage | None = None
 
     @field_validator("parser")
     @classmethod
@@ -59,6 +62,13 @@ class IngestParams(BaseModel):
         if value is not None and value not in PARSER_MODULES:
             raise ValueError(f"unknown parser {value!r}; known: {', '.join(sorted(PARSER_MODULES))}")
         return value
+
+    @field_validator("storage")
+    @classmethod
+    def _openable_storage(cls, value: str | None) -> str | None:
+        from flows.fs import check_location
+
+        return check_location(value) if value is not None else None
 
     @field_validator("sources")
     @classmethod

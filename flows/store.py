@@ -15,6 +15,13 @@ finishes or undoes what a killed one left):
 recover() (run under the lock before every write run) deletes temp folders and files, finishes
 the move of a .ready folder, and rebuilds the current tables when the marker is still there.
 Readers take a .ready folder's files over the day folder's, so they see the committed state.
+
+raw/ and snapshots/ may live in object storage instead (DataStore(data_dir, storage="s3://bucket/x"),
+flows/fs.py; the data dir remembers it in storage.json, flows/storage_binding.py). The current
+tables, datapackage.json, the lock, temp files and the marker stay in the data dir, and so does
+the commit protocol: the snapshot is assembled in data/.changai-upload/ (temp folder, then .ready,
+the commit point), and applying it uploads its files one by one, reports.csv last; recover()
+uploads a .ready folder again, so a killed upload is finished by the next run.
 """
 
 from __future__ import annotations
@@ -31,17 +38,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO
 
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from flows.csvio import TEMP_SUFFIX, atomic_write_bytes, fsync_dir, fsync_file, read_csv, write_csv
+from flows.csvio import TEMP_SUFFIX, atomic_write_bytes, fsync_dir, read_csv, read_csv_from, write_csv
 from flows.failpoints import failpoint
+from flows.fs import LocalStorage, Storage, open_storage
+from flows.storage_binding import bind_storage, resolve_storage
 from validations.rules import RAW_PATH_RE, SOURCE_ID_RE
 from validations.schemas import columns_of
 
 SNAPSHOT_TABLES = ("reports", "indicators", "retracted", "rejected")
+# object storage has no folder rename: reports.csv, what later runs read to skip known documents, is
+# uploaded last, so a run killed before it has its documents read again (and the next run re-uploads)
+UPLOAD_ORDER = ("indicators", "retracted", "rejected", "reports")
+UPLOAD_STAGE = ".changai-upload"  # local folder a snapshot for object storage is assembled in
 CURRENT_TABLES = ("reports", "indicators", "progress", "flags")
 LOCK_NAME = ".changai.lock"
 LOCK_INFO = ".changai.lock.json"  # who holds the lock (the lock file itself is truncated by waiters)
@@ -118,10 +132,22 @@ class StoreLock:
 
 
 class DataStore:
-    def __init__(self, data_dir: Path | str) -> None:
+    def __init__(self, data_dir: Path | str, storage: str | None = None) -> None:
+        """`storage`: where raw/ and snapshots/ live — a folder or an fsspec URL (s3://bucket/prefix,
+        gcs://..., memory://...); default: the one the data dir is bound to, else the data dir itself."""
         self.root = Path(data_dir)
-        self.raw_dir = self.root / "raw"
-        self.snapshots_dir = self.root / "snapshots"
+        self.storage = resolve_storage(self.root, storage)
+        self.files: Storage = open_storage(self.storage) if self.storage else LocalStorage(self.root)
+        local_base = self.files.root if isinstance(self.files, LocalStorage) else self.root
+        self.raw_dir = local_base / "raw"  # on object storage: unused (raw/ is in self.files)
+        self.snapshots_dir = local_base / "snapshots"
+        # where a snapshot is assembled before it is applied: beside the day folders, or a local
+        # staging folder for object storage (its temp and .ready folders follow the same protocol)
+        self.stage_dir = self.snapshots_dir if self.files.local else self.root / UPLOAD_STAGE
+
+    def location(self, rel: str) -> str:
+        """A stored file or folder (relative to the storage) for people: a path or a URL."""
+        return str(self.root / rel) if self.storage is None else self.files.url(rel)
 
     # -- locking ---------------------------------------------------------------------------
     def lock(self, timeout: float | None = None) -> FileLock:
@@ -168,6 +194,7 @@ class DataStore:
             }
             atomic_write_bytes(self.root / LOCK_INFO, json.dumps(info, ensure_ascii=False).encode("utf-8"))
             if recover:
+                bind_storage(self.root, self.storage)  # later commands on this data dir use the same storage
                 self.recover()
         except BaseException:
             held.release()
@@ -178,8 +205,8 @@ class DataStore:
     def interrupted_state(self) -> list[str]:
         """What a killed run left behind (empty when the data dir is quiescent)."""
         found = []
-        if self.snapshots_dir.exists():
-            for p in sorted(self.snapshots_dir.iterdir()):
+        if self.stage_dir.exists():
+            for p in sorted(self.stage_dir.iterdir()):
                 if p.name.startswith(".") and p.name.endswith(READY):
                     found.append(f"snapshot {p.name[1 : -len(READY)]} committed but not moved into place")
                 elif p.name.startswith(".") and TMP_DIR_TAG in p.name:
@@ -191,7 +218,7 @@ class DataStore:
 
     def _temp_files(self) -> list[Path]:
         folders = [self.root]
-        for parent in (self.snapshots_dir, self.raw_dir):
+        for parent in (self.stage_dir, self.raw_dir) if self.files.local else (self.stage_dir,):
             if parent.exists():
                 folders += [p for p in parent.iterdir() if p.is_dir()]
         return [f for folder in folders for f in folder.glob(f".*{TEMP_SUFFIX}") if f.is_file()]
@@ -199,12 +226,12 @@ class DataStore:
     def recover(self) -> list[str]:
         """Finish or undo what a killed run left half done. Call with the lock held."""
         done = []
-        if self.snapshots_dir.exists():
-            for p in sorted(self.snapshots_dir.iterdir()):
+        if self.stage_dir.exists():
+            for p in sorted(self.stage_dir.iterdir()):
                 if p.is_dir() and p.name.startswith(".") and TMP_DIR_TAG in p.name:
                     shutil.rmtree(p, ignore_errors=True)
                     done.append(f"removed unfinished {p.name}")
-            for p in sorted(self.snapshots_dir.iterdir()):
+            for p in sorted(self.stage_dir.iterdir()):
                 if p.is_dir() and p.name.startswith(".") and p.name.endswith(READY):
                     day = p.name[1 : -len(READY)]
                     self._apply_ready(day)
@@ -233,108 +260,117 @@ class DataStore:
         """Store bytes content-addressed under raw/<source>/<sha256><suffix>; never rewritten.
 
         The file name is the content hash: nothing in it comes from the document or its URL.
+        Each file appears whole (temp + rename, or one upload); commit() makes local ones durable.
         """
         if not re.fullmatch(SOURCE_ID_RE, source):
             raise ValueError(f"source id {source!r} is not a safe folder name (letters, digits, _ . -)")
         digest = sha256_hex(content)
         suffix = suffix.lower() if SUFFIX_RE.match(suffix.lower()) else ".bin"
-        folder = self.raw_dir / source
-        path = folder / f"{digest}{suffix}"
-        if not path.exists() or path.stat().st_size != len(content):
-            atomic_write_bytes(path, content, durable=False)  # commit() makes it durable (sync_raw)
+        rel = f"raw/{source}/{digest}{suffix}"
+        self.files.write_bytes(rel, content, once=True, durable=False)  # commit() makes it durable (sync_raw)
         failpoint("raw-stored")
-        meta_path = folder / f"{digest}.json"
-        if not meta_path.exists():
+        meta_rel = f"raw/{source}/{digest}.json"
+        if not self.files.exists(meta_rel):
             meta_bytes = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
-            atomic_write_bytes(meta_path, meta_bytes, durable=False)
-        return RawRef(source, digest, path.relative_to(self.root).as_posix())
+            self.files.write_bytes(meta_rel, meta_bytes, durable=False)
+        return RawRef(source, digest, rel)
 
     def sync_raw(self, rel_paths: Iterable[str]) -> None:
-        """fsync raw documents (and their .json) and folders before a snapshot refers to them: one
-        batch per commit instead of two fsyncs per document while collecting (~13 ms each here)."""
-        folders = set()
+        """Make raw documents (and their .json) durable before a snapshot refers to them: one
+        filesystem sync per commit (flows/fs.py sync_files) instead of two fsyncs per document
+        (~3-13 ms each here). Object storage: every upload already is."""
+        rels = set()
         for rel in set(rel_paths):
-            if not rel or not RAW_PATH_RE.match(rel):
-                continue
-            path = self.root / rel
-            for p in (path, path.with_suffix(".json")):
-                if p.exists():
-                    fsync_file(p)
-            folders.add(path.parent)
-        for folder in folders:
-            fsync_dir(folder)
+            if rel and RAW_PATH_RE.match(rel):
+                rels |= {rel, str(PurePosixPath(rel).with_suffix(".json"))}
+        self.files.sync(sorted(rels))
 
-    def _raw_path(self, rel_path: str) -> Path:
+    def _raw_path(self, rel_path: str) -> str:
         if not RAW_PATH_RE.match(rel_path or ""):
             raise UnsafePathError(f"not a raw document path: {rel_path!r}")
-        return self.root / rel_path
+        return rel_path
 
     def raw_bytes(self, rel_path: str) -> bytes:
-        return self._raw_path(rel_path).read_bytes()
+        return self.files.read_bytes(self._raw_path(rel_path))
 
     def raw_meta(self, rel_path: str) -> dict:
-        meta_path = self._raw_path(rel_path).with_suffix(".json")
+        meta_rel = str(PurePosixPath(self._raw_path(rel_path)).with_suffix(".json"))
         try:
-            return json.loads(meta_path.read_text(encoding="utf-8"))
+            return json.loads(self.files.read_bytes(meta_rel).decode("utf-8"))
         except (OSError, ValueError):
             return {}
 
     # -- snapshots ---------------------------------------------------------------------------
     def _ready(self, day: str) -> Path:
-        return self.snapshots_dir / f".{day}{READY}"
+        return self.stage_dir / f".{day}{READY}"
 
     def snapshot_dates(self) -> list[str]:
-        if not self.snapshots_dir.exists():
-            return []
         days = set()
-        for p in self.snapshots_dir.iterdir():
-            name = p.name[1 : -len(READY)] if p.name.startswith(".") and p.name.endswith(READY) else p.name
-            if p.is_dir() and DAY_RE.match(name):
-                days.add(name)
+        if self.stage_dir.exists():  # committed .ready folders count (readers take their files)
+            for p in self.stage_dir.iterdir():
+                name = p.name[1 : -len(READY)] if p.name.startswith(".") and p.name.endswith(READY) else ""
+                if p.is_dir() and DAY_RE.match(name):
+                    days.add(name)
+        days |= {name for name, is_dir in self.files.list_dir("snapshots") if is_dir and DAY_RE.match(name)}
         return sorted(days)
 
     def snapshot_file(self, day: str, table: str) -> Path | None:
-        """The committed file of a snapshot table: a pending .ready copy wins over the day folder's."""
-        for folder in (self._ready(day), self.snapshots_dir / day):
-            path = folder / f"{table}.csv"
-            if path.exists():
+        """The committed local file of a snapshot table (a pending .ready copy wins over the day
+        folder's); None when there is none on local disk (object storage: use open_snapshot)."""
+        for path in (self._ready(day) / f"{table}.csv", self.snapshots_dir / day / f"{table}.csv"):
+            if path.exists() and (path.parent != self.snapshots_dir / day or self.files.local):
                 return path
         return None
 
-    def read_snapshot(self, day: str) -> dict[str, pd.DataFrame]:
-        out = {}
-        for table in SNAPSHOT_TABLES:
-            out[table] = pd.DataFrame(columns=columns_of(table))
-            for folder in (self._ready(day), self.snapshots_dir / day):
-                path = folder / f"{table}.csv"
-                try:
-                    out[table] = read_csv(path, columns_of(table)) if path.exists() else None
-                except FileNotFoundError:  # moved out of .ready while we looked: the day folder has it
-                    out[table] = None
-                if out[table] is not None:
-                    break
-            if out[table] is None:
-                out[table] = pd.DataFrame(columns=columns_of(table))
-        return out
+    def open_snapshot(self, day: str, table: str) -> IO[bytes] | None:
+        """The committed file of a snapshot table opened for reading (.ready copy first), None when missing."""
+        try:
+            return (self._ready(day) / f"{table}.csv").open("rb")
+        except FileNotFoundError:
+            pass
+        try:
+            return self.files.open_read(f"snapshots/{day}/{table}.csv")
+        except FileNotFoundError:
+            return None
 
-    def _write_snapshot(self, day: str, tables: dict[str, pd.DataFrame]) -> Path:
-        self.snapshots_dir.mkdir(parents=True, exist_ok=True)
+    def read_snapshot_table(self, day: str, table: str) -> pd.DataFrame:
+        """One committed snapshot table (.ready copy first); an empty frame when the day has none."""
+        ready = self._ready(day) / f"{table}.csv"
+        try:
+            if ready.exists():
+                return read_csv(ready, columns_of(table))
+        except FileNotFoundError:  # moved out of .ready while we looked: the day folder has it
+            pass
+        try:
+            with self.files.open_read(f"snapshots/{day}/{table}.csv") as fh:
+                return read_csv_from(fh, columns_of(table))
+        except FileNotFoundError:
+            return pd.DataFrame(columns=columns_of(table))
+
+    def read_snapshot(self, day: str) -> dict[str, pd.DataFrame]:
+        return {table: self.read_snapshot_table(day, table) for table in SNAPSHOT_TABLES}
+
+    def _write_snapshot(self, day: str, tables: dict[str, pd.DataFrame]) -> str:
+        self.stage_dir.mkdir(parents=True, exist_ok=True)
         if self._ready(day).exists():  # left by a killed run and not recovered: it is older, apply it first
             self._apply_ready(day)
-        tmp = self.snapshots_dir / f".{day}{TMP_DIR_TAG}{os.getpid()}-{next(_tmp_counter)}"
+        tmp = self.stage_dir / f".{day}{TMP_DIR_TAG}{os.getpid()}-{next(_tmp_counter)}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         for name, df in tables.items():
             write_csv(tmp / f"{name}.csv", df, columns_of(name))
         failpoint("snapshot-written")
         os.replace(tmp, self._ready(day))  # the commit point: the new snapshot is complete and visible
-        fsync_dir(self.snapshots_dir)
+        fsync_dir(self.stage_dir)
         failpoint("snapshot-ready")
         self._apply_ready(day)
-        return self.snapshots_dir / day
+        return f"snapshots/{day}"
 
     def _apply_ready(self, day: str) -> None:
         """Move a committed .ready folder into snapshots/<day>/ (idempotent: resumable after a kill)."""
+        if not self.files.local:
+            self._upload_ready(day)
+            return
         ready, target = self._ready(day), self.snapshots_dir / day
         if not target.exists():
             os.replace(ready, target)  # a new day appears at once
@@ -347,6 +383,17 @@ class DataStore:
         ready.rmdir()
         fsync_dir(self.snapshots_dir)
 
+    def _upload_ready(self, day: str) -> None:
+        """Object storage: upload a committed .ready folder's files (one upload each, reports.csv last),
+        then drop the folder. A kill before the drop uploads them all again on the next run."""
+        ready = self._ready(day)
+        present = {f.stem for f in ready.iterdir() if f.suffix == ".csv"}
+        for name in [t for t in UPLOAD_ORDER if t in present] + sorted(present - set(UPLOAD_ORDER)):
+            self.files.write_bytes(f"snapshots/{day}/{name}.csv", (ready / f"{name}.csv").read_bytes())
+            failpoint("snapshot-file-moved")
+        shutil.rmtree(ready)
+        fsync_dir(self.stage_dir)
+
     def state_before(self, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(live indicator rows, latest report rows) from every snapshot strictly before `day`."""
         return fold_snapshots([self.read_snapshot(d) for d in self.snapshot_dates() if d < day])
@@ -357,14 +404,7 @@ class DataStore:
     def latest_reports(self) -> pd.DataFrame:
         """The latest row of every report, reading only the snapshots' reports tables (what a run needs
         to skip known documents: a small fraction of the indicator rows)."""
-        frames = []
-        for day in self.snapshot_dates():
-            path = self.snapshot_file(day, "reports")
-            if path is not None:
-                try:
-                    frames.append(read_csv(path, columns_of("reports")))
-                except FileNotFoundError:  # moved out of .ready while we looked
-                    frames.append(self.read_snapshot(day)["reports"])
+        frames = [self.read_snapshot_table(day, "reports") for day in self.snapshot_dates()]
         frames = [f for f in frames if not f.empty]
         if not frames:
             return pd.DataFrame(columns=columns_of("reports"))
@@ -433,9 +473,7 @@ class DataStore:
         )
         path = self._write_snapshot(day, tables)
         failpoint("committed")
-        return CommitResult(
-            day, path.relative_to(self.root).as_posix(), len(reports), len(added), len(retracted), len(rejected)
-        )
+        return CommitResult(day, path, len(reports), len(added), len(retracted), len(rejected))
 
     # -- current tables ----------------------------------------------------------------------
     def write_current(

@@ -64,7 +64,18 @@ def test_deployments_have_schedule_timezone_parameters_and_limit(applied, sample
     assert weekly.parameters == {"data_dir": str(sample_data_dir.resolve()), "reprocess": True}
     # the typed signature is the UI's form: descriptions, date format, a pattern for source ids
     props = daily.parameter_openapi_schema["properties"]
-    assert set(props) == {"sources", "data_dir", "reprocess", "since", "until", "dry_run", "inbox", "urls", "parser"}
+    assert set(props) == {
+        "sources",
+        "data_dir",
+        "reprocess",
+        "since",
+        "until",
+        "dry_run",
+        "inbox",
+        "urls",
+        "parser",
+        "storage",
+    }
     assert props["since"]["anyOf"][0]["format"] == "date" and props["since"]["anyOf"][0]["type"] == "string"
     assert props["sources"]["anyOf"][0]["items"]["pattern"].startswith("^[A-Za-z0-9]")
     assert all(p.get("description") for p in props.values())

@@ -9,6 +9,7 @@ schemas and files give; no half-finished run. Flags are listed as warnings, not 
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from flows.csvio import csv_bytes, read_csv
+from flows.csvio import csv_bytes, read_csv, read_csv_from
 from flows.store import SNAPSHOT_TABLES, DataStore
 from validations.rules import FLAGS
 from validations.schemas import TABLE_SCHEMAS, columns_of, validation_context
@@ -62,15 +63,19 @@ def typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def _read(path: Path, section: Section, columns: list[str]) -> pd.DataFrame | None:
+def _read(path: Path | str, section: Section, columns: list[str], data: bytes | None = None) -> pd.DataFrame | None:
+    """Parse a stored CSV (from `data` when given: a snapshot in object storage)."""
+    name = str(path).rsplit("/", 1)[-1]
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_csv(
+            io.BytesIO(data) if data is not None else path, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     except Exception as exc:  # any parse failure is the finding
-        section.problems.append(f"{path.name} does not parse as CSV: {type(exc).__name__}: {exc}")
+        section.problems.append(f"{name} does not parse as CSV: {type(exc).__name__}: {exc}")
         return None
     if list(raw.columns) != columns:
-        section.problems.append(f"{path.name} columns {list(raw.columns)} differ from the schema's {columns}")
-    return read_csv(path, columns)
+        section.problems.append(f"{name} columns {list(raw.columns)} differ from the schema's {columns}")
+    return read_csv_from(io.BytesIO(data), columns) if data is not None else read_csv(Path(path), columns)
 
 
 def _schema_problems(df: pd.DataFrame, table: str, section: Section, day: str, **context) -> None:
@@ -86,9 +91,10 @@ def _today() -> str:
     return datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
 
 
-def audit(data_dir: Path) -> Audit:
+def audit(data_dir: Path, storage: str | None = None) -> Audit:
+    """`storage`: where raw/ and snapshots/ are (default: the one the data dir is bound to, else itself)."""
     data_dir = Path(data_dir)
-    store = DataStore(data_dir)
+    store = DataStore(data_dir, storage)
     result = Audit(data_dir)
     state = result.section("crash recovery state")
     for leftover in store.interrupted_state():
@@ -110,11 +116,12 @@ def _audit_snapshots(store: DataStore, days: list[str], result: Audit) -> None:
         section = result.section(f"snapshots/{day}")
         tables: dict[str, pd.DataFrame] = {}
         for table in SNAPSHOT_TABLES:
-            path = store.snapshot_file(day, table)
-            if path is None:
+            fh = store.open_snapshot(day, table)
+            if fh is None:
                 section.problems.append(f"{table}.csv missing")
                 continue
-            df = _read(path, section, columns_of(table))
+            with fh:
+                df = _read(f"{table}.csv", section, columns_of(table), fh.read())
             if df is not None:
                 tables[table] = df
         if not all(t in tables for t in SNAPSHOT_TABLES):
@@ -223,7 +230,7 @@ def _audit_datapackage(store: DataStore, days: list[str], result: Audit) -> None
     except (OSError, ValueError) as exc:
         section.problems.append(f"cannot read: {exc}")
         return
-    expected = build_datapackage(store.root, days)
+    expected = build_datapackage(store.root, days, store)
     for key in ("resources", "snapshot_schemas", "snapshots"):
         if stored.get(key) != expected[key]:
             section.problems.append(f"'{key}' differs from the schemas and files (stale or edited)")

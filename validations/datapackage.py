@@ -1,18 +1,25 @@
 """datapackage.json generated from the pandera schemas (fields, types, constraints, checks, keys) and snapshots.
 
-Reads the schemas and the data dir's CSVs (hashes, row counts); writes data/datapackage.json.
+Reads the schemas, the data dir's CSVs and the snapshots (wherever they are stored: hashes, row counts);
+writes data/datapackage.json.
 Nothing here is typed by hand, so the package cannot drift from the schemas.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import pandera.pandas as pa
 
 from validations.schemas import FOREIGN_KEYS, TABLE_SCHEMAS, primary_key
+
+if TYPE_CHECKING:
+    from flows.store import DataStore
 
 TYPE_MAP = {
     "str": "string",
@@ -24,6 +31,7 @@ TYPE_MAP = {
 }
 CURRENT_TABLES = ("reports", "indicators", "progress", "flags", "comparison", "coverage")
 SNAPSHOT_TABLES = ("reports", "indicators", "retracted", "rejected")
+CHUNK = 1 << 20  # files are hashed and counted in 1 MiB reads: snapshots grow to hundreds of MB
 # pandera built-in check -> (Table Schema constraint, statistic holding its value)
 CONSTRAINTS = {
     "isin": ("enum", "allowed_values"),
@@ -82,19 +90,45 @@ def table_schema(table: str) -> dict:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as fh:
+        return digest_and_rows(fh, count_rows=False)[0]
 
 
-def _rows(path: Path) -> int:
-    import pandas as pd
+class _Hashing(io.RawIOBase):
+    """A binary stream that hashes what is read through it (hash and row count in one pass)."""
 
-    return len(pd.read_csv(path, dtype=str, encoding="utf-8-sig")) if path.exists() else 0
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh, self.sha = fh, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.fh.read(len(buffer))
+        buffer[: len(data)] = data
+        self.sha.update(data)
+        return len(data)
 
 
-def build_datapackage(data_dir: Path, snapshot_dates: list[str]) -> dict:
-    from flows.store import DataStore  # snapshot files may sit in a committed .ready folder
+def digest_and_rows(fh: IO[bytes], count_rows: bool = True) -> tuple[str, int]:
+    """(sha256, CSV records after the header) of a file, streamed in 1 MiB chunks. A quoted cell may
+    hold line breaks (evidence sentences), so records are counted by a csv reader, not by lines;
+    blank lines are skipped as pandas does."""
+    hashing = _Hashing(fh)
+    stream = io.BufferedReader(hashing, CHUNK)
+    if not count_rows:
+        while stream.read(CHUNK):
+            pass
+        return hashing.sha.hexdigest(), 0
+    records = sum(1 for row in csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")) if row)
+    return hashing.sha.hexdigest(), max(0, records - 1)
 
-    store = DataStore(data_dir)
+
+def build_datapackage(data_dir: Path, snapshot_dates: list[str], store: DataStore | None = None) -> dict:
+    """`store`: where the snapshots are read from (default: the data dir's DataStore, with its storage)."""
+    from flows.store import DataStore  # snapshot files may sit in a committed .ready folder or object storage
+
+    store = store or DataStore(data_dir)
     resources = []
     for table in CURRENT_TABLES:
         path = data_dir / f"{table}.csv"
@@ -113,9 +147,15 @@ def build_datapackage(data_dir: Path, snapshot_dates: list[str]) -> dict:
     for day in snapshot_dates:
         files = {}
         for table in SNAPSHOT_TABLES:
-            p = store.snapshot_file(day, table)
-            if p is not None:
-                files[table] = {"path": f"snapshots/{day}/{table}.csv", "rows": _rows(p), "sha256": _sha256(p)}
+            fh = store.open_snapshot(day, table)
+            if fh is None:
+                continue
+            with fh:
+                digest, rows = digest_and_rows(fh)
+            rel = f"snapshots/{day}/{table}.csv"
+            # object storage: the snapshot's URL (it is not in the package's folder)
+            path = rel if store.storage is None else store.location(rel)
+            files[table] = {"path": path, "rows": rows, "sha256": digest}
         snapshots.append({"date": day, "files": files})
     return {
         "name": "changai-indicators",
@@ -127,8 +167,8 @@ def build_datapackage(data_dir: Path, snapshot_dates: list[str]) -> dict:
     }
 
 
-def write_datapackage(data_dir: Path, snapshot_dates: list[str]) -> None:
+def write_datapackage(data_dir: Path, snapshot_dates: list[str], store: DataStore | None = None) -> None:
     from flows.csvio import atomic_write_bytes
 
-    package = build_datapackage(Path(data_dir), snapshot_dates)
+    package = build_datapackage(Path(data_dir), snapshot_dates, store)
     atomic_write_bytes(data_dir / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8"))
