@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 SENTENCE_END = "。!?！？"
 CLAUSE_SEPARATORS = ",;:，；："
@@ -13,6 +14,14 @@ ITEM_SEPARATORS = "、"
 # (PDF text and e-paper columns wrap mid-sentence: "…市总工会筹集\n\n疫情防控专项资金500万元").
 SOFT_WRAP_MIN_CHARS = 40
 _BREAK_RE = re.compile(r"\n+")
+_CLOSING_MARKS = '”’")】」』'
+# Where a sentence can end: a terminal mark with the closing marks after it, or a run of line breaks.
+_BOUNDARY_RE = re.compile(f"[{SENTENCE_END}][{re.escape(_CLOSING_MARKS)}]*|\n+")
+
+
+@cache
+def _separator_re(separators: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(separators)}]")
 
 
 @dataclass(frozen=True)
@@ -46,36 +55,26 @@ def sentence_spans(text: str) -> list[Span]:
     min_wrap = wrap_width(text)
     spans: list[Span] = []
     start = 0
-    i = 0
     n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in SENTENCE_END:
-            j = i + 1
-            while j < n and text[j] in '”’")】」』':
-                j += 1
-            spans.append(Span(start, j))
-            start = i = j
+    for m in _BOUNDARY_RE.finditer(text):  # the characters between matches only move on
+        i = m.start()
+        if text[i] != "\n":
+            spans.append(Span(start, m.end()))
+            start = m.end()
             continue
-        if ch == "\n":
-            m = _BREAK_RE.match(text, i)
-            assert m is not None
-            line_start = text.rfind("\n", 0, i) + 1
-            line = text[line_start:i]
-            nxt = text[m.end() : m.end() + 1]
-            wraps = (
-                len(line) >= min_wrap
-                and line[-1:] not in SENTENCE_END + ":;"
-                and bool(nxt)
-                and ("\u4e00" <= nxt <= "\u9fff" or nxt.isdigit())
-            )
-            if not wraps:
-                if text[start:i].strip():
-                    spans.append(Span(start, i))
-                start = m.end()
-            i = m.end()
-            continue
-        i += 1
+        line_start = text.rfind("\n", 0, i) + 1
+        line = text[line_start:i]
+        nxt = text[m.end() : m.end() + 1]
+        wraps = (
+            len(line) >= min_wrap
+            and line[-1:] not in SENTENCE_END + ":;"
+            and bool(nxt)
+            and ("\u4e00" <= nxt <= "\u9fff" or nxt.isdigit())
+        )
+        if not wraps:
+            if text[start:i].strip():
+                spans.append(Span(start, i))
+            start = m.end()
     if text[start:].strip():
         spans.append(Span(start, n))
     return spans
@@ -84,10 +83,9 @@ def sentence_spans(text: str) -> list[Span]:
 def _split(text: str, span: Span, separators: str) -> list[Span]:
     out: list[Span] = []
     start = span.start
-    for i in range(span.start, span.end):
-        if text[i] in separators:
-            out.append(Span(start, i))
-            start = i + 1
+    for m in _separator_re(separators).finditer(text, span.start, span.end):
+        out.append(Span(start, m.start()))
+        start = m.start() + 1
     out.append(Span(start, span.end))
     return out
 
