@@ -55,7 +55,10 @@ class Taxonomy:
     scope_re: re.Pattern[str]
     literal_ids: dict[str, tuple[int, ...]]  # literal keyword text -> ids of the keywords that are that text
     literal_by_first: dict[str, tuple[str, ...]]  # first character -> literal keywords starting with it
-    regex_keyword_ids: frozenset[int]  # keywords that are patterns, always scored
+    # pattern keywords with what must occur in a sentence for them to match in it (None: always scored)
+    regex_presence: tuple[tuple[int, re.Pattern[str] | None], ...]
+    # per keyword id, patterns the whole sentence must match for classify not to skip the keyword
+    sentence_gates: tuple[tuple[re.Pattern[str], ...], ...]
 
     def units_of(self, indicator: str) -> frozenset[str]:
         return self.indicators[indicator].units
@@ -103,13 +106,13 @@ def taxonomy() -> Taxonomy:
     scope_words = sorted(scoring["scope_words"], key=len, reverse=True)
     scope_re = re.compile("(" + "|".join(map(re.escape, scope_words)) + ")$")
     literal_ids: dict[str, list[int]] = {}
-    regex_ids: list[int] = []
+    regex_presence: list[tuple[int, re.Pattern[str] | None]] = []
     for i, kw in enumerate(keywords):
         source = kw.pattern.pattern
         if kw.kind != "before" and kw.requires is None and re.escape(source) == source:
             literal_ids.setdefault(source, []).append(i)
         else:
-            regex_ids.append(i)
+            regex_presence.append((i, _presence(kw.pattern)))
     by_first: dict[str, list[str]] = {}
     for word in literal_ids:
         by_first.setdefault(word[0], []).append(word)
@@ -120,8 +123,39 @@ def taxonomy() -> Taxonomy:
         scope_re,
         {w: tuple(ids) for w, ids in literal_ids.items()},
         {c: tuple(ws) for c, ws in by_first.items()},
-        frozenset(regex_ids),
+        tuple(regex_presence),
+        tuple(_sentence_gates(kw, indicators[kw.indicator]) for kw in keywords),
     )
+
+
+# What makes a pattern's match depend on where its subject string ends: anchors and lookarounds.
+_BOUNDARY_SENSITIVE_RE = re.compile(r"[$^]|\\[bBAZ]|\(\?[=!<]")
+_TRAILING_LOOKAHEAD_RE = re.compile(r"\(\?=(?:\[[^\]]*\]|[^()\[\]])*\)$")  # (?=[,;。、)]|$) at the end
+
+
+def _in_sentence(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`pattern` when a match in any part of a sentence is also a match in the whole sentence, else None."""
+    return None if _BOUNDARY_SENSITIVE_RE.search(pattern.pattern) else pattern
+
+
+def _presence(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern that matches a sentence whenever `pattern` matches any part of it (参赛 for 参赛(?=[,;。、]|$)),
+    or None when there is none to be had."""
+    source = _TRAILING_LOOKAHEAD_RE.sub("", pattern.pattern)  # a trailing lookahead only narrows
+    return _in_sentence(re.compile(source)) if source else None
+
+
+def _sentence_gates(kw: Keyword, ind: Indicator) -> tuple[re.Pattern[str], ...]:
+    """Patterns a sentence must match for classify to score `kw` for a figure in it: the tests classify
+    makes on the sentence itself, and those on its parts (window, left) that a sentence test implies."""
+    gates: list[re.Pattern[str] | None] = []
+    if ind.requires is not None:
+        gates.append(ind.requires if ind.requires_scope != "window" else _in_sentence(ind.requires))
+    if ind.requires_before is not None:
+        gates.append(_in_sentence(ind.requires_before))
+    if kw.requires is not None:
+        gates.append(_in_sentence(kw.requires))
+    return tuple(g for g in gates if g is not None)
 
 
 class KeywordHits:
@@ -132,17 +166,31 @@ class KeywordHits:
         self._text = text
 
     def candidates(self, start: int, end: int) -> list[int]:
-        """Keyword ids that can match inside text[start:end]: the literal keywords it contains and every
-        pattern keyword, in keyword order (the order classify breaks ties in)."""
+        """Keyword ids that can count for a figure in the sentence text[start:end], in keyword order (the
+        order classify breaks ties in). Every keyword left out would be skipped or score 0 in classify:
+        a literal keyword the sentence does not contain, a pattern keyword whose text is not in it, a
+        keyword whose sentence requirement (taxonomy `requires`) the sentence does not meet."""
         tax = self._tax
         sentence = self._text[start:end]
-        ids = set(tax.regex_keyword_ids)
+        ids: list[int] = []
         # the sentence's characters that start a keyword, then one substring test per keyword (C speed)
         for first in tax.literal_by_first.keys() & set(sentence):
             for word in tax.literal_by_first[first]:
                 if word in sentence:
-                    ids.update(tax.literal_ids[word])
-        return sorted(ids)
+                    ids.extend(tax.literal_ids[word])
+        ids.extend(i for i, presence in tax.regex_presence if presence is None or presence.search(sentence))
+        gate_results: dict[re.Pattern[str], bool] = {}
+        kept = []
+        for i in ids:
+            for gate in tax.sentence_gates[i]:
+                ok = gate_results.get(gate)
+                if ok is None:
+                    ok = gate_results[gate] = gate.search(sentence) is not None
+                if not ok:
+                    break
+            else:
+                kept.append(i)
+        return sorted(kept)
 
 
 @dataclass(frozen=True)
