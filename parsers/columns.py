@@ -6,7 +6,7 @@ MIN_BLOCK_LINES = 10
 MIN_SKIP_LINKS = 6
 
 
-def _links(lines: list[str], bigrams: set[str], step: int) -> list[bool]:
+def _links(lines: list[str], bigrams: str, step: int) -> list[bool]:
     """For each line, whether its last character and the first of the line `step` below form a
     character pair the document uses elsewhere (…合 / 肥市… -> 合肥)."""
     return [
@@ -27,10 +27,14 @@ def repair_two_columns(text: str) -> str:
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < MIN_BLOCK_LINES:
         return text
-    bigrams = {line[i : i + 2] for line in lines for i in range(len(line) - 1)}
+    # A pair of characters (no line break in it) occurs within some line exactly when it occurs in
+    # the lines joined by line breaks: a substring test instead of building the set of every pair.
+    bigrams = "\n".join(lines)
     skip = _links(lines, bigrams, 2)
+    if sum(skip) < MIN_SKIP_LINKS:
+        return text
     adjacent = _links(lines, bigrams, 1)
-    if sum(skip) < MIN_SKIP_LINKS or sum(skip) < 3 * max(1, sum(adjacent)):
+    if sum(skip) < 3 * max(1, sum(adjacent)):
         return text
     start = skip.index(True)  # the first line whose continuation is two lines down
     head, block = lines[:start], lines[start:]
