@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 from parsers.segments import Span
@@ -59,6 +59,7 @@ class Taxonomy:
     regex_presence: tuple[tuple[int, re.Pattern[str] | None], ...]
     # per keyword id, patterns the whole sentence must match for classify not to skip the keyword
     sentence_gates: tuple[tuple[re.Pattern[str], ...], ...]
+    keyword_units: tuple[frozenset[str], ...]  # per keyword id, the units its indicator counts in
 
     def units_of(self, indicator: str) -> frozenset[str]:
         return self.indicators[indicator].units
@@ -125,6 +126,7 @@ def taxonomy() -> Taxonomy:
         {c: tuple(ws) for c, ws in by_first.items()},
         tuple(regex_presence),
         tuple(_sentence_gates(kw, indicators[kw.indicator]) for kw in keywords),
+        tuple(indicators[kw.indicator].units for kw in keywords),
     )
 
 
@@ -164,6 +166,21 @@ class KeywordHits:
     def __init__(self, text: str) -> None:
         self._tax = taxonomy()
         self._text = text
+        self._sentence = (-1, -1)
+        self._by_unit: dict[str, list[int]] = {}
+        self._all: list[int] = []
+
+    def for_unit(self, start: int, end: int, unit: str) -> list[int]:
+        """candidates(start, end) left to the keywords whose indicator counts in `unit` (classify skips
+        the others); kept per sentence, as the figures of a sentence come one after another."""
+        if (start, end) != self._sentence:
+            self._sentence, self._by_unit = (start, end), {}
+            self._all = self.candidates(start, end)
+        ids = self._by_unit.get(unit)
+        if ids is None:
+            units = self._tax.keyword_units
+            ids = self._by_unit[unit] = [i for i in self._all if unit in units[i]]
+        return ids
 
     def candidates(self, start: int, end: int) -> list[int]:
         """Keyword ids that can count for a figure in the sentence text[start:end], in keyword order (the
@@ -182,7 +199,11 @@ class KeywordHits:
         gate_results: dict[re.Pattern[str], bool] = {}
         kept = []
         for i in ids:
-            for gate in tax.sentence_gates[i]:
+            gates = tax.sentence_gates[i]
+            if not gates:
+                kept.append(i)
+                continue
+            for gate in gates:
                 ok = gate_results.get(gate)
                 if ok is None:
                     ok = gate_results[gate] = gate.search(sentence) is not None
@@ -226,6 +247,21 @@ SCOPE_ONLY_RE = re.compile(
 )
 
 
+class _computed_once:
+    """functools.cached_property without its per-access lock (Python 3.11): Context is never shared
+    between threads, and classify reads these properties for every keyword it scores."""
+
+    def __init__(self, func) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 @dataclass
 class Context:
     """The text around one figure, cut to what can describe it."""
@@ -240,7 +276,7 @@ class Context:
     window: str = ""  # 40 characters before the figure through 10 after (for contextual keywords)
     events: bool = False  # counted in 次/场: the verb phrase after it names the event
 
-    @cached_property
+    @_computed_once
     def has_own_noun(self) -> bool:
         if len(self.noun_after) >= 2:
             return True
@@ -249,7 +285,7 @@ class Context:
             return False  # 株洲有5人: a subject, not what is counted
         return len(re.sub(r"[^\u4e00-\u9fff]", "", left)) >= 2
 
-    @cached_property
+    @_computed_once
     def selected(self) -> bool:
         """株洲有5人入选, 全市有11人获评全国劳模: the category is named elsewhere in the sentence."""
         return bool(SELECTION_AFTER_RE.match(self.right)) or bool(SUBJECT_HAS_RE.fullmatch(self.left.strip()))

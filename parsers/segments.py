@@ -98,6 +98,7 @@ class SpanIndex:
         self.sentences = sentence_spans(text)
         self._starts = [s.start for s in self.sentences]
         self._clauses: dict[int, list[Span]] = {}
+        self._items: dict[Span, list[Span]] = {}
 
     def sentence_at(self, pos: int) -> Span:
         i = bisect_right(self._starts, pos) - 1
@@ -119,8 +120,23 @@ class SpanIndex:
         return Span(pos, pos)
 
     def item_at(self, pos: int) -> Span:
-        clause = self.clause_at(pos)
-        for it in _split(self.text, clause, ITEM_SEPARATORS):
+        return self._item_in(self.clause_at(pos), pos)
+
+    def _item_in(self, clause: Span, pos: int) -> Span:
+        items = self._items.get(clause)
+        if items is None:
+            items = self._items[clause] = _split(self.text, clause, ITEM_SEPARATORS)
+        for it in items:
             if it.start <= pos <= it.end:
                 return it
         return clause
+
+    def locate(self, pos: int) -> tuple[Span, Span, Span]:
+        """(sentence_at(pos), clause_at(pos), item_at(pos)), each found once."""
+        sentence = self.sentence_at(pos)
+        for clause in self.clauses(sentence):
+            if clause.start <= pos <= clause.end:
+                break
+        else:
+            clause = Span(pos, pos)
+        return sentence, clause, self._item_in(clause, pos)
