@@ -240,6 +240,8 @@ def _short_tail_blocked(text: str, end: int) -> bool:
 def _find(text: str, lenient: bool = False) -> list[PlaceHit]:
     idx = _index()
     raws = _raw_scan(text, idx)
+    if not raws:
+        return []  # most clauses name no place (figure_place asks per figure)
     places = idx.places
     full_present = {
         code

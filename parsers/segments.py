@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 SENTENCE_END = "。!?！？"
 CLAUSE_SEPARATORS = ",;:，；："
@@ -52,6 +52,13 @@ def wrap_width(text: str) -> int:
 
 def sentence_spans(text: str) -> list[Span]:
     """Sentences end at 。!? and at line breaks, except where a line wraps."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4)
+def _sentence_spans(text: str) -> tuple[Span, ...]:
+    """sentence_spans, kept for the last few texts: process_document checks the longest sentence,
+    extracts and places figures over the same text (a str keeps its hash, so a hit costs little)."""
     min_wrap = wrap_width(text)
     spans: list[Span] = []
     start = 0
@@ -77,7 +84,7 @@ def sentence_spans(text: str) -> list[Span]:
             start = m.end()
     if text[start:].strip():
         spans.append(Span(start, n))
-    return spans
+    return tuple(spans)
 
 
 def _split(text: str, span: Span, separators: str) -> list[Span]:
@@ -95,7 +102,7 @@ class SpanIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.sentences = sentence_spans(text)
+        self.sentences = _sentence_spans(text)
         self._starts = [s.start for s in self.sentences]
         self._clauses: dict[int, list[Span]] = {}
         self._items: dict[Span, list[Span]] = {}
