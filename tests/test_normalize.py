@@ -121,3 +121,17 @@ def test_fast_nfkc_equals_plain_nfkc_on_every_character_and_in_context() -> None
     for _ in range(3000):
         text = "".join(rng.choice(tricky + bmp[:0x3000:7]) for _ in range(rng.randint(1, 12)))
         assert to_nfkc(text) == _reference_nfkc(text), [hex(ord(c)) for c in text]
+
+
+def test_character_pairs_index_matches_the_set_of_pairs_within_lines() -> None:
+    from parsers.columns import _Pairs
+
+    rng = random.Random(2)
+    alphabet = "。。ab\n合肥"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        within_lines = {pair for line in text.split("\n") for pair in (line[i : i + 2] for i in range(len(line) - 1))}
+        pairs = _Pairs(text)
+        for a in alphabet.replace("\n", ""):
+            for b in alphabet.replace("\n", ""):
+                assert ((a + b) in pairs) == ((a + b) in within_lines), (text, a + b)
