@@ -241,6 +241,8 @@ SUBJECT_HAS_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
 SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名为|荣获|获得|获)")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
+NON_HAN_RE = re.compile(r"[^\u4e00-\u9fff]")
+LEADING_SUBTOTAL_RE = re.compile(r"^其中")
 QUOTED_RE = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
 SCOPE_ONLY_RE = re.compile(
     r"^(?:全国|国家级|省部级|省级|自治区级|市级|州级|盟级|地级|县级|区级|旗级|县区级|镇级|乡镇级|企业级|校级)(?:以上|以下)?$"
@@ -283,7 +285,7 @@ class Context:
         left = MARKERS_ONLY_RE.sub("", self.left.strip())
         if SUBJECT_HAS_RE.fullmatch(left):
             return False  # 株洲有5人: a subject, not what is counted
-        return len(re.sub(r"[^\u4e00-\u9fff]", "", left)) >= 2
+        return len(NON_HAN_RE.sub("", left)) >= 2
 
     @_computed_once
     def selected(self) -> bool:
@@ -431,7 +433,7 @@ def classify(
         previous is not None
         and previous.indicator != OTHER
         and not ctx.noun_after
-        and SCOPE_ONLY_RE.match(re.sub(r"^其中", "", ctx.left.strip()))
+        and SCOPE_ONLY_RE.match(LEADING_SUBTOTAL_RE.sub("", ctx.left.strip()))
         and unit in tax.units_of(previous.indicator)
     ):
         scope = ctx.left.strip()

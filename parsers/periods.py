@@ -132,7 +132,7 @@ def period_of(
         return "stock"
     if previous not in (None, "unknown") and SUBTOTAL_RE.search(clause_left):
         return previous  # 其中高技能人才47.3万人: a part keeps the period of its total
-    if mk.annual_clause.search(clause_left) or _annual_framing(mk, sentence_left):
+    if _annual_framing(mk, sentence_left):  # (annual_clause did not match clause_left above)
         return "annual"
     if mk.cumulative_after_annual.search(clause_left):
         return "cumulative"

@@ -58,6 +58,7 @@ class Grammar:
     decrease_endings: tuple[str, ...]  # each decrease word, and with 了
     range_first: frozenset[str]  # first characters of the range separators
     follow_first: frozenset[str]  # what may follow a number that reads on: gap, qualifier, scale, unit, range
+    slogan_re: re.Pattern[str]  # any slogan
 
 
 def _alternation(words: list[str]) -> str:
@@ -108,6 +109,7 @@ def grammar() -> Grammar:
         decrease_endings=tuple(e for w in decrease for e in (w, w + "了")),
         range_first=frozenset(r[0] for r in range_seps),
         follow_first=frozenset(follow | {"几", "万", "亿"}),
+        slogan_re=re.compile(_alternation(ex["slogans"])),
     )
 
 
@@ -117,6 +119,9 @@ NUMBER_RE = re.compile(
     r"(?<![0-9A-Za-z_.\-/+])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![0-9+])"
     rf"|[{CN_NUMERAL_CHARS}]+"
 )
+# Every match of NUMBER_RE starts with a character of this class. A class is what the regex engine
+# can skip to in C; NUMBER_RE itself starts with a look-behind, so its search tries every position.
+NUMBER_START_RE = re.compile(rf"[\d{CN_NUMERAL_CHARS}]")
 HIGH_NUMBER_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
 # Whitespace allowed between a number and its unit: PDF text splits "62563\n人次", "267.4 万人".
 GAP_RE = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
@@ -135,6 +140,7 @@ class _Number:
     value_high: float | None = None  # 两三百: a range written as consecutive digits
 
 
+SCALED_TAIL_RE = re.compile(r"(\d+(?:\.\d+)?)(万|千|百)")
 CONSECUTIVE_RE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百千万]?)$")
 _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -187,7 +193,7 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
                 pos = after_gap + len(scale_word)
                 has_scale = True
                 # 1亿2000万元, 3万5千人: a smaller scaled part follows the first
-                tail = re.match(r"(\d+(?:\.\d+)?)(万|千|百)", text[pos : pos + 8])
+                tail = SCALED_TAIL_RE.match(text[pos : pos + 8])
                 if tail and g.scales[tail.group(2)] < g.scales[scale_word]:
                     value += float(tail.group(1)) * g.scales[tail.group(2)]
                     pos += tail.end()
@@ -258,7 +264,7 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
         return True
     span = text[start:unit_end]
     window = text[max(0, start - 4) : min(len(text), unit_end + 4)]
-    for slogan in g.slogans:
+    for slogan in g.slogans if g.slogan_re.search(window) else ():  # most windows hold none
         if slogan in window and text.find(slogan, max(0, start - 4)) <= start < text.find(
             slogan, max(0, start - 4)
         ) + len(slogan):
@@ -329,6 +335,18 @@ def _decreasing(text: str, start: int, g: Grammar) -> bool:
     return window.endswith(g.decrease_endings)
 
 
+def _next_number(text: str, pos: int) -> re.Match[str] | None:
+    """NUMBER_RE.search(text, pos): the first start character from pos on where NUMBER_RE matches."""
+    while True:
+        start = NUMBER_START_RE.search(text, pos)
+        if start is None:
+            return None
+        m = NUMBER_RE.match(text, start.start())
+        if m is not None:
+            return m
+        pos = start.start() + 1
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """All counted quantities in `text`, in reading order."""
     g = grammar()
@@ -336,7 +354,7 @@ def find_quantities(text: str) -> list[Quantity]:
     pos = 0
     n = len(text)
     while pos < n:
-        m = NUMBER_RE.search(text, pos)
+        m = _next_number(text, pos)
         if not m:
             break
         pos = m.end()
