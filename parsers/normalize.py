@@ -22,7 +22,8 @@ _FINALS = (
     "|ia|ie|iu|ua|uo|ue|üe|ve|ui|er|a|o|e|i|u|ü|v)"
 )
 PINYIN_SYLLABLE_RE = re.compile(f"^{_INITIALS}{_FINALS}[1-5]?$")
-PINYIN_ANNOTATION_RE = re.compile(r"(?<=[\u3400-\u9fff])\(([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]{1,7}[1-5]?)\)")
+# The "(" comes first so the regex engine can skip to it; the look-behind then checks what precedes it.
+PINYIN_ANNOTATION_RE = re.compile(r"\((?<=[\u3400-\u9fff]\()([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]{1,7}[1-5]?)\)")
 _TONE_STRIP = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜń", "aaaaeeeeiiiioooouuuuüüüün")
 
 HORIZONTAL_SPACE_RE = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
@@ -82,7 +83,8 @@ def to_simplified(text: str) -> str:
 
 def normalize_whitespace(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [HORIZONTAL_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
+    # a run of horizontal space never spans a line break: one substitution for the whole text
+    lines = [line.strip() for line in HORIZONTAL_SPACE_RE.sub(" ", text).split("\n")]
     return MANY_BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
 
 
