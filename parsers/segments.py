@@ -37,12 +37,11 @@ def wrap_width(text: str) -> int:
     (…会同产改协调\n小组各成员单位…); when most long lines end without punctuation, lines of
     at least 60% of the typical width are taken to continue on the next line.
     """
-    lengths = [len(line) for line in text.split("\n") if len(line.strip()) >= 12]
+    long_lines = [line for line in text.split("\n") if len(line.strip()) >= 12]
+    lengths = [len(line) for line in long_lines]
     if len(lengths) < 6:
         return SOFT_WRAP_MIN_CHARS
-    open_ended = sum(
-        1 for line in text.split("\n") if len(line.strip()) >= 12 and line.rstrip()[-1] not in SENTENCE_END
-    )
+    open_ended = sum(1 for line in long_lines if line.rstrip()[-1] not in SENTENCE_END)
     if open_ended < 0.5 * len(lengths):
         return SOFT_WRAP_MIN_CHARS
     lengths.sort()
