@@ -55,6 +55,7 @@ class Taxonomy:
     scope_re: re.Pattern[str]
     literal_ids: dict[str, tuple[int, ...]]  # literal keyword text -> ids of the keywords that are that text
     literal_by_first: dict[str, tuple[str, ...]]  # first character -> literal keywords starting with it
+    literal_first_chars: frozenset[str]  # the keys of literal_by_first
     # pattern keywords with what must occur in a sentence for them to match in it (None: always scored)
     regex_presence: tuple[tuple[int, re.Pattern[str] | None], ...]
     # per keyword id, patterns the whole sentence must match for classify not to skip the keyword
@@ -124,6 +125,7 @@ def taxonomy() -> Taxonomy:
         scope_re,
         {w: tuple(ids) for w, ids in literal_ids.items()},
         {c: tuple(ws) for c, ws in by_first.items()},
+        frozenset(by_first),
         tuple(regex_presence),
         tuple(_sentence_gates(kw, indicators[kw.indicator]) for kw in keywords),
         tuple(indicators[kw.indicator].units for kw in keywords),
@@ -166,44 +168,34 @@ class KeywordHits:
     def __init__(self, text: str) -> None:
         self._tax = taxonomy()
         self._text = text
-        self._sentence = (-1, -1)
+        self._span = (-1, -1)
+        self._sentence = ""
+        self._literal: list[int] = []  # literal keywords the current sentence contains
+        self._gate_results: dict[re.Pattern[str], bool] = {}
         self._by_unit: dict[str, list[int]] = {}
-        self._all: list[int] = []
 
-    def for_unit(self, start: int, end: int, unit: str) -> list[int]:
-        """candidates(start, end) left to the keywords whose indicator counts in `unit` (classify skips
-        the others); kept per sentence, as the figures of a sentence come one after another."""
-        if (start, end) != self._sentence:
-            self._sentence, self._by_unit = (start, end), {}
-            self._all = self.candidates(start, end)
-        ids = self._by_unit.get(unit)
-        if ids is None:
-            units = self._tax.keyword_units
-            ids = self._by_unit[unit] = [i for i in self._all if unit in units[i]]
-        return ids
-
-    def candidates(self, start: int, end: int) -> list[int]:
-        """Keyword ids that can count for a figure in the sentence text[start:end], in keyword order (the
-        order classify breaks ties in). Every keyword left out would be skipped or score 0 in classify:
-        a literal keyword the sentence does not contain, a pattern keyword whose text is not in it, a
-        keyword whose sentence requirement (taxonomy `requires`) the sentence does not meet."""
+    def _start_sentence(self, start: int, end: int) -> None:
+        if (start, end) == self._span:
+            return
         tax = self._tax
         sentence = self._text[start:end]
-        ids: list[int] = []
+        self._span, self._sentence, self._gate_results, self._by_unit = (start, end), sentence, {}, {}
+        literal: list[int] = []
         # the sentence's characters that start a keyword, then one substring test per keyword (C speed)
-        for first in tax.literal_by_first.keys() & set(sentence):
+        for first in set(sentence) & tax.literal_first_chars:
             for word in tax.literal_by_first[first]:
                 if word in sentence:
-                    ids.extend(tax.literal_ids[word])
-        ids.extend(i for i, presence in tax.regex_presence if presence is None or presence.search(sentence))
-        gate_results: dict[re.Pattern[str], bool] = {}
+                    literal.extend(tax.literal_ids[word])
+        self._literal = literal
+
+    def _kept(self, ids: list[int], presence: tuple[tuple[int, re.Pattern[str] | None], ...]) -> list[int]:
+        """`ids` (literal keywords found) and the pattern keywords of `presence` whose text occurs, without
+        those whose sentence gates fail, in keyword order."""
+        tax, sentence, gate_results = self._tax, self._sentence, self._gate_results
+        ids = ids + [i for i, pattern in presence if pattern is None or pattern.search(sentence)]
         kept = []
         for i in ids:
-            gates = tax.sentence_gates[i]
-            if not gates:
-                kept.append(i)
-                continue
-            for gate in gates:
+            for gate in tax.sentence_gates[i]:
                 ok = gate_results.get(gate)
                 if ok is None:
                     ok = gate_results[gate] = gate.search(sentence) is not None
@@ -211,7 +203,34 @@ class KeywordHits:
                     break
             else:
                 kept.append(i)
-        return sorted(kept)
+        kept.sort()
+        return kept
+
+    def for_unit(self, start: int, end: int, unit: str) -> list[int]:
+        """candidates(start, end) left to the keywords whose indicator counts in `unit` (classify skips
+        the others); kept per sentence, as the figures of a sentence come one after another."""
+        self._start_sentence(start, end)
+        ids = self._by_unit.get(unit)
+        if ids is None:
+            units = self._tax.keyword_units
+            literal = [i for i in self._literal if unit in units[i]]
+            ids = self._by_unit[unit] = self._kept(literal, _regex_presence_for_unit(unit))
+        return ids
+
+    def candidates(self, start: int, end: int) -> list[int]:
+        """Keyword ids that can count for a figure in the sentence text[start:end], in keyword order (the
+        order classify breaks ties in). Every keyword left out would be skipped or score 0 in classify:
+        a literal keyword the sentence does not contain, a pattern keyword whose text is not in it, a
+        keyword whose sentence requirement (taxonomy `requires`) the sentence does not meet."""
+        self._start_sentence(start, end)
+        return self._kept(self._literal, self._tax.regex_presence)
+
+
+@cache
+def _regex_presence_for_unit(unit: str) -> tuple[tuple[int, re.Pattern[str] | None], ...]:
+    """The pattern keywords whose indicator counts in `unit`, with their presence patterns."""
+    tax = taxonomy()
+    return tuple((i, p) for i, p in tax.regex_presence if unit in tax.keyword_units[i])
 
 
 @dataclass(frozen=True)
