@@ -121,7 +121,7 @@ def period_of(
     if (
         _changes(mk, item_left)
         or mk.change_after.search(clause_right)
-        or (_changes(mk, clause_left) and not item_left.strip())
+        or (not item_left.strip() and _changes(mk, clause_left))
     ):
         return "change"
     if mk.annual_clause.search(clause_left) or _annual_framing(mk, clause_left):
@@ -136,7 +136,7 @@ def period_of(
         return "annual"
     if mk.cumulative_after_annual.search(clause_left):
         return "cumulative"
-    if _changes(mk, item_left, mk.change_weak) or (_changes(mk, clause_left, mk.change_weak) and not item_left.strip()):
+    if _changes(mk, item_left, mk.change_weak) or (not item_left.strip() and _changes(mk, clause_left, mk.change_weak)):
         return "change"
     if default_period:
         return default_period
