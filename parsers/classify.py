@@ -32,6 +32,12 @@ class Keyword:
     kind: str  # noun | predicate | before
     requires: re.Pattern[str] | None = None  # must occur in the sentence for this keyword to count
 
+    @property
+    def literal(self) -> str | None:
+        """The pattern's text when it is a plain word (no match without it in the string), else None."""
+        source = self.pattern.pattern
+        return source if re.escape(source) == source else None
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -61,6 +67,7 @@ class Taxonomy:
     # per keyword id, patterns the whole sentence must match for classify not to skip the keyword
     sentence_gates: tuple[tuple[re.Pattern[str], ...], ...]
     keyword_units: tuple[frozenset[str], ...]  # per keyword id, the units its indicator counts in
+    keyword_literals: tuple[str | None, ...]  # per keyword id, Keyword.literal
 
     def units_of(self, indicator: str) -> frozenset[str]:
         return self.indicators[indicator].units
@@ -129,6 +136,7 @@ def taxonomy() -> Taxonomy:
         tuple(regex_presence),
         tuple(_sentence_gates(kw, indicators[kw.indicator]) for kw in keywords),
         tuple(indicators[kw.indicator].units for kw in keywords),
+        tuple(kw.literal for kw in keywords),
     )
 
 
@@ -345,30 +353,34 @@ def context_of(
     )
 
 
-def _score_keyword(kw: Keyword, ctx: Context, sc: dict) -> tuple[float, str, int]:
-    """(score, matched text, position of the match in ctx.left or -1) for one keyword."""
+def _score_keyword(kw: Keyword, ctx: Context, sc: dict, literal: str | None = None) -> tuple[float, str, int]:
+    """(score, matched text, position of the match in ctx.left or -1) for one keyword.
+
+    `literal` is kw.literal when known: a part without that word cannot match, and a substring test
+    is cheaper than starting a regex scan that finds nothing.
+    """
     if kw.kind == "before":
         m = kw.pattern.search(ctx.left)
         return (kw.weight, m.group(0), -1) if m else (0.0, "", -1)
     best = (0.0, "", -1)
     if kw.kind == "predicate":
         # a predicate after the figure applies to what it counts: 4200多名农民工…实现学历提升
-        for m in kw.pattern.finditer(ctx.right):
+        for m in kw.pattern.finditer(ctx.right) if literal is None or literal in ctx.right else ():
             s = kw.weight + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
             if s > best[0]:
                 best = (s, m.group(0), -1)
     else:
         if ctx.events or ctx.selected:
             # 两次举办“昆山工匠”技能大赛, 3人获评全国劳动模范: what follows names the thing
-            for m in kw.pattern.finditer(ctx.right):
+            for m in kw.pattern.finditer(ctx.right) if literal is None or literal in ctx.right else ():
                 s = kw.weight * sc["item_factor"] + 0.4 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
                 if s > best[0]:
                     best = (s, m.group(0), -1)
-        for m in kw.pattern.finditer(ctx.noun_after):
+        for m in kw.pattern.finditer(ctx.noun_after) if literal is None or literal in ctx.noun_after else ():
             s = kw.weight * sc["item_factor"] + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
             if s > best[0]:
                 best = (s, m.group(0), -1)
-    for m in kw.pattern.finditer(ctx.left):
+    for m in kw.pattern.finditer(ctx.left) if literal is None or literal in ctx.left else ():
         distance = len(ctx.left) - m.end()
         if ctx.noun_after and kw.kind == "noun" and distance > 2:
             continue  # 技工院校教师8个职称系列: the noun after the figure is what is counted
@@ -379,7 +391,7 @@ def _score_keyword(kw: Keyword, ctx: Context, sc: dict) -> tuple[float, str, int
         return best
     # no word of its own in the item: the clause (a verb after the list), then the sentence
     factor = sc["predicate_clause_factor"] if kw.kind == "predicate" else sc["clause_factor"]
-    for m in kw.pattern.finditer(ctx.clause):
+    for m in kw.pattern.finditer(ctx.clause) if literal is None or literal in ctx.clause else ():
         if kw.kind == "predicate" and m.start() < ctx.clause_offset_of_end:
             continue  # a predicate follows the list it applies to
         s = kw.weight * factor + 0.02 * len(m.group(0))
@@ -436,7 +448,7 @@ def classify(
             continue
         if kw.requires is not None and not kw.requires.search(ctx.window):
             continue
-        score, matched, left_pos = _score_keyword(kw, ctx, sc)
+        score, matched, left_pos = _score_keyword(kw, ctx, sc, tax.keyword_literals[kw_id])
         if score and (best is None or score > best.score):
             label = ind.labels.get(matched, matched)
             quoted = _quoted_name_with(matched, ctx)
