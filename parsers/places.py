@@ -198,7 +198,7 @@ def _raw_scan(text: str, idx: _Index) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     last_end = 0
     # one C scan for the characters that can start a prefix (about 1 in 8), then the exact test
-    starts = [i for i in (m.start() for m in idx.prefix_re.finditer(text)) if text[i : i + 2] in prefixes]
+    starts = [i for m in idx.prefix_re.finditer(text) if text[(i := m.start()) : i + 2] in prefixes]
     for i in starts:
         if i < last_end:
             continue
