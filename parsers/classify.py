@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 from parsers.segments import Span
@@ -33,6 +32,12 @@ class Keyword:
     kind: str  # noun | predicate | before
     requires: re.Pattern[str] | None = None  # must occur in the sentence for this keyword to count
 
+    @property
+    def literal(self) -> str | None:
+        """The pattern's text when it is a plain word (no match without it in the string), else None."""
+        source = self.pattern.pattern
+        return source if re.escape(source) == source else None
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -54,9 +59,15 @@ class Taxonomy:
     keywords: tuple[Keyword, ...]
     scoring: dict
     scope_re: re.Pattern[str]
-    literal_scan: re.Pattern[str]  # finds, at every position, the longest literal keyword starting there
-    literal_closure: dict[str, tuple[int, ...]]  # hit text -> every keyword that is a substring of it
-    regex_keyword_ids: tuple[int, ...]  # keywords that are patterns, always scored
+    literal_ids: dict[str, tuple[int, ...]]  # literal keyword text -> ids of the keywords that are that text
+    literal_by_first: dict[str, tuple[str, ...]]  # first character -> literal keywords starting with it
+    literal_first_chars: frozenset[str]  # the keys of literal_by_first
+    # pattern keywords with what must occur in a sentence for them to match in it (None: always scored)
+    regex_presence: tuple[tuple[int, re.Pattern[str] | None], ...]
+    # per keyword id, patterns the whole sentence must match for classify not to skip the keyword
+    sentence_gates: tuple[tuple[re.Pattern[str], ...], ...]
+    keyword_units: tuple[frozenset[str], ...]  # per keyword id, the units its indicator counts in
+    keyword_literals: tuple[str | None, ...]  # per keyword id, Keyword.literal
 
     def units_of(self, indicator: str) -> frozenset[str]:
         return self.indicators[indicator].units
@@ -104,36 +115,130 @@ def taxonomy() -> Taxonomy:
     scope_words = sorted(scoring["scope_words"], key=len, reverse=True)
     scope_re = re.compile("(" + "|".join(map(re.escape, scope_words)) + ")$")
     literal_ids: dict[str, list[int]] = {}
-    regex_ids: list[int] = []
+    regex_presence: list[tuple[int, re.Pattern[str] | None]] = []
     for i, kw in enumerate(keywords):
         source = kw.pattern.pattern
         if kw.kind != "before" and kw.requires is None and re.escape(source) == source:
             literal_ids.setdefault(source, []).append(i)
         else:
-            regex_ids.append(i)
-    words = sorted(literal_ids, key=len, reverse=True)
-    closure = {w: tuple(i for other in words if other in w for i in literal_ids[other]) for w in words}
-    literal_scan = re.compile("(?=(" + "|".join(map(re.escape, words)) + "))")
-    return Taxonomy(indicators, tuple(keywords), scoring, scope_re, literal_scan, closure, tuple(regex_ids))
+            regex_presence.append((i, _presence(kw.pattern)))
+    by_first: dict[str, list[str]] = {}
+    for word in literal_ids:
+        by_first.setdefault(word[0], []).append(word)
+    return Taxonomy(
+        indicators,
+        tuple(keywords),
+        scoring,
+        scope_re,
+        {w: tuple(ids) for w, ids in literal_ids.items()},
+        {c: tuple(ws) for c, ws in by_first.items()},
+        frozenset(by_first),
+        tuple(regex_presence),
+        tuple(_sentence_gates(kw, indicators[kw.indicator]) for kw in keywords),
+        tuple(indicators[kw.indicator].units for kw in keywords),
+        tuple(kw.literal for kw in keywords),
+    )
+
+
+# What makes a pattern's match depend on where its subject string ends: anchors and lookarounds.
+_BOUNDARY_SENSITIVE_RE = re.compile(r"[$^]|\\[bBAZ]|\(\?[=!<]")
+_TRAILING_LOOKAHEAD_RE = re.compile(r"\(\?=(?:\[[^\]]*\]|[^()\[\]])*\)$")  # (?=[,;。、)]|$) at the end
+
+
+def _in_sentence(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`pattern` when a match in any part of a sentence is also a match in the whole sentence, else None."""
+    return None if _BOUNDARY_SENSITIVE_RE.search(pattern.pattern) else pattern
+
+
+def _presence(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern that matches a sentence whenever `pattern` matches any part of it (参赛 for 参赛(?=[,;。、]|$)),
+    or None when there is none to be had."""
+    source = _TRAILING_LOOKAHEAD_RE.sub("", pattern.pattern)  # a trailing lookahead only narrows
+    return _in_sentence(re.compile(source)) if source else None
+
+
+def _sentence_gates(kw: Keyword, ind: Indicator) -> tuple[re.Pattern[str], ...]:
+    """Patterns a sentence must match for classify to score `kw` for a figure in it: the tests classify
+    makes on the sentence itself, and those on its parts (window, left) that a sentence test implies."""
+    gates: list[re.Pattern[str] | None] = []
+    if ind.requires is not None:
+        gates.append(ind.requires if ind.requires_scope != "window" else _in_sentence(ind.requires))
+    if ind.requires_before is not None:
+        gates.append(_in_sentence(ind.requires_before))
+    if kw.requires is not None:
+        gates.append(_in_sentence(kw.requires))
+    return tuple(g for g in gates if g is not None)
 
 
 class KeywordHits:
-    """Where literal keywords occur in one text, so a figure scores only keywords of its sentence."""
+    """Which keywords can match in a sentence of one text, so a figure scores only those."""
 
     def __init__(self, text: str) -> None:
-        tax = taxonomy()
-        self._tax = tax
-        self._hits = [(m.start(), m.group(1)) for m in tax.literal_scan.finditer(text)]
-        self._starts = [h[0] for h in self._hits]
+        self._tax = taxonomy()
+        self._text = text
+        self._span = (-1, -1)
+        self._sentence = ""
+        self._literal: list[int] = []  # literal keywords the current sentence contains
+        self._gate_results: dict[re.Pattern[str], bool] = {}
+        self._by_unit: dict[str, list[int]] = {}
+
+    def _start_sentence(self, start: int, end: int) -> None:
+        if (start, end) == self._span:
+            return
+        tax = self._tax
+        sentence = self._text[start:end]
+        self._span, self._sentence, self._gate_results, self._by_unit = (start, end), sentence, {}, {}
+        literal: list[int] = []
+        # the sentence's characters that start a keyword, then one substring test per keyword (C speed)
+        for first in set(sentence) & tax.literal_first_chars:
+            for word in tax.literal_by_first[first]:
+                if word in sentence:
+                    literal.extend(tax.literal_ids[word])
+        self._literal = literal
+
+    def _kept(self, ids: list[int], presence: tuple[tuple[int, re.Pattern[str] | None], ...]) -> list[int]:
+        """`ids` (literal keywords found) and the pattern keywords of `presence` whose text occurs, without
+        those whose sentence gates fail, in keyword order."""
+        tax, sentence, gate_results = self._tax, self._sentence, self._gate_results
+        ids = ids + [i for i, pattern in presence if pattern is None or pattern.search(sentence)]
+        kept = []
+        for i in ids:
+            for gate in tax.sentence_gates[i]:
+                ok = gate_results.get(gate)
+                if ok is None:
+                    ok = gate_results[gate] = gate.search(sentence) is not None
+                if not ok:
+                    break
+            else:
+                kept.append(i)
+        kept.sort()
+        return kept
+
+    def for_unit(self, start: int, end: int, unit: str) -> list[int]:
+        """candidates(start, end) left to the keywords whose indicator counts in `unit` (classify skips
+        the others); kept per sentence, as the figures of a sentence come one after another."""
+        self._start_sentence(start, end)
+        ids = self._by_unit.get(unit)
+        if ids is None:
+            units = self._tax.keyword_units
+            literal = [i for i in self._literal if unit in units[i]]
+            ids = self._by_unit[unit] = self._kept(literal, _regex_presence_for_unit(unit))
+        return ids
 
     def candidates(self, start: int, end: int) -> list[int]:
-        """Keyword ids that can match inside text[start:end] (a superset; regex keywords included)."""
-        lo, hi = bisect_left(self._starts, start), bisect_left(self._starts, end)
-        ids: set[int] = set(self._tax.regex_keyword_ids)
-        for pos, word in self._hits[lo:hi]:
-            if pos + len(word) <= end:
-                ids.update(self._tax.literal_closure[word])
-        return sorted(ids)
+        """Keyword ids that can count for a figure in the sentence text[start:end], in keyword order (the
+        order classify breaks ties in). Every keyword left out would be skipped or score 0 in classify:
+        a literal keyword the sentence does not contain, a pattern keyword whose text is not in it, a
+        keyword whose sentence requirement (taxonomy `requires`) the sentence does not meet."""
+        self._start_sentence(start, end)
+        return self._kept(self._literal, self._tax.regex_presence)
+
+
+@cache
+def _regex_presence_for_unit(unit: str) -> tuple[tuple[int, re.Pattern[str] | None], ...]:
+    """The pattern keywords whose indicator counts in `unit`, with their presence patterns."""
+    tax = taxonomy()
+    return tuple((i, p) for i, p in tax.regex_presence if unit in tax.keyword_units[i])
 
 
 @dataclass(frozen=True)
@@ -163,10 +268,27 @@ SUBJECT_HAS_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
 SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名为|荣获|获得|获)")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
+NON_HAN_RE = re.compile(r"[^\u4e00-\u9fff]")
+LEADING_SUBTOTAL_RE = re.compile(r"^其中")
 QUOTED_RE = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
 SCOPE_ONLY_RE = re.compile(
     r"^(?:全国|国家级|省部级|省级|自治区级|市级|州级|盟级|地级|县级|区级|旗级|县区级|镇级|乡镇级|企业级|校级)(?:以上|以下)?$"
 )
+
+
+class _computed_once:
+    """functools.cached_property without its per-access lock (Python 3.11): Context is never shared
+    between threads, and classify reads these properties for every keyword it scores."""
+
+    def __init__(self, func) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass
@@ -183,16 +305,16 @@ class Context:
     window: str = ""  # 40 characters before the figure through 10 after (for contextual keywords)
     events: bool = False  # counted in 次/场: the verb phrase after it names the event
 
-    @cached_property
+    @_computed_once
     def has_own_noun(self) -> bool:
         if len(self.noun_after) >= 2:
             return True
         left = MARKERS_ONLY_RE.sub("", self.left.strip())
         if SUBJECT_HAS_RE.fullmatch(left):
             return False  # 株洲有5人: a subject, not what is counted
-        return len(re.sub(r"[^\u4e00-\u9fff]", "", left)) >= 2
+        return len(NON_HAN_RE.sub("", left)) >= 2
 
-    @cached_property
+    @_computed_once
     def selected(self) -> bool:
         """株洲有5人入选, 全市有11人获评全国劳模: the category is named elsewhere in the sentence."""
         return bool(SELECTION_AFTER_RE.match(self.right)) or bool(SUBJECT_HAS_RE.fullmatch(self.left.strip()))
@@ -231,30 +353,34 @@ def context_of(
     )
 
 
-def _score_keyword(kw: Keyword, ctx: Context, sc: dict) -> tuple[float, str, int]:
-    """(score, matched text, position of the match in ctx.left or -1) for one keyword."""
+def _score_keyword(kw: Keyword, ctx: Context, sc: dict, literal: str | None = None) -> tuple[float, str, int]:
+    """(score, matched text, position of the match in ctx.left or -1) for one keyword.
+
+    `literal` is kw.literal when known: a part without that word cannot match, and a substring test
+    is cheaper than starting a regex scan that finds nothing.
+    """
     if kw.kind == "before":
         m = kw.pattern.search(ctx.left)
         return (kw.weight, m.group(0), -1) if m else (0.0, "", -1)
     best = (0.0, "", -1)
     if kw.kind == "predicate":
         # a predicate after the figure applies to what it counts: 4200多名农民工…实现学历提升
-        for m in kw.pattern.finditer(ctx.right):
+        for m in kw.pattern.finditer(ctx.right) if literal is None or literal in ctx.right else ():
             s = kw.weight + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
             if s > best[0]:
                 best = (s, m.group(0), -1)
     else:
         if ctx.events or ctx.selected:
             # 两次举办“昆山工匠”技能大赛, 3人获评全国劳动模范: what follows names the thing
-            for m in kw.pattern.finditer(ctx.right):
+            for m in kw.pattern.finditer(ctx.right) if literal is None or literal in ctx.right else ():
                 s = kw.weight * sc["item_factor"] + 0.4 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
                 if s > best[0]:
                     best = (s, m.group(0), -1)
-        for m in kw.pattern.finditer(ctx.noun_after):
+        for m in kw.pattern.finditer(ctx.noun_after) if literal is None or literal in ctx.noun_after else ():
             s = kw.weight * sc["item_factor"] + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
             if s > best[0]:
                 best = (s, m.group(0), -1)
-    for m in kw.pattern.finditer(ctx.left):
+    for m in kw.pattern.finditer(ctx.left) if literal is None or literal in ctx.left else ():
         distance = len(ctx.left) - m.end()
         if ctx.noun_after and kw.kind == "noun" and distance > 2:
             continue  # 技工院校教师8个职称系列: the noun after the figure is what is counted
@@ -265,7 +391,7 @@ def _score_keyword(kw: Keyword, ctx: Context, sc: dict) -> tuple[float, str, int
         return best
     # no word of its own in the item: the clause (a verb after the list), then the sentence
     factor = sc["predicate_clause_factor"] if kw.kind == "predicate" else sc["clause_factor"]
-    for m in kw.pattern.finditer(ctx.clause):
+    for m in kw.pattern.finditer(ctx.clause) if literal is None or literal in ctx.clause else ():
         if kw.kind == "predicate" and m.start() < ctx.clause_offset_of_end:
             continue  # a predicate follows the list it applies to
         s = kw.weight * factor + 0.02 * len(m.group(0))
@@ -322,7 +448,7 @@ def classify(
             continue
         if kw.requires is not None and not kw.requires.search(ctx.window):
             continue
-        score, matched, left_pos = _score_keyword(kw, ctx, sc)
+        score, matched, left_pos = _score_keyword(kw, ctx, sc, tax.keyword_literals[kw_id])
         if score and (best is None or score > best.score):
             label = ind.labels.get(matched, matched)
             quoted = _quoted_name_with(matched, ctx)
@@ -338,7 +464,7 @@ def classify(
         previous is not None
         and previous.indicator != OTHER
         and not ctx.noun_after
-        and SCOPE_ONLY_RE.match(re.sub(r"^其中", "", ctx.left.strip()))
+        and SCOPE_ONLY_RE.match(LEADING_SUBTOTAL_RE.sub("", ctx.left.strip()))
         and unit in tax.units_of(previous.indicator)
     ):
         scope = ctx.left.strip()

@@ -6,7 +6,33 @@ MIN_BLOCK_LINES = 10
 MIN_SKIP_LINKS = 6
 
 
-def _links(lines: list[str], bigrams: set[str], step: int) -> list[bool]:
+class _Pairs:
+    """The two-character strings (no line break) occurring in a text: `"合肥" in pairs`.
+
+    Built per first character on demand: the characters that follow it anywhere in the text. The
+    pairs asked about start with a line's last character, mostly 。, so a few scans of the text
+    replace the set of every pair in it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._after: dict[str, frozenset[str]] = {}
+
+    def __contains__(self, pair: str) -> bool:
+        first = pair[0]
+        after = self._after.get(first)
+        if after is None:
+            text, found = self._text, set()
+            i = text.find(first)
+            while i != -1:
+                found.add(text[i + 1 : i + 2])
+                i = text.find(first, i + 1)
+            found.discard("\n")  # no pair within a line has a line break
+            after = self._after[first] = frozenset(found)
+        return pair[1] in after
+
+
+def _links(lines: list[str], bigrams: _Pairs, step: int) -> list[bool]:
     """For each line, whether its last character and the first of the line `step` below form a
     character pair the document uses elsewhere (…合 / 肥市… -> 合肥)."""
     return [
@@ -27,10 +53,14 @@ def repair_two_columns(text: str) -> str:
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < MIN_BLOCK_LINES:
         return text
-    bigrams = {line[i : i + 2] for line in lines for i in range(len(line) - 1)}
+    # A pair of characters (no line break in it) occurs within some line exactly when it occurs in
+    # the lines joined by line breaks.
+    bigrams = _Pairs("\n".join(lines))
     skip = _links(lines, bigrams, 2)
+    if sum(skip) < MIN_SKIP_LINKS:
+        return text
     adjacent = _links(lines, bigrams, 1)
-    if sum(skip) < MIN_SKIP_LINKS or sum(skip) < 3 * max(1, sum(adjacent)):
+    if sum(skip) < 3 * max(1, sum(adjacent)):
         return text
     start = skip.index(True)  # the first line whose continuation is two lines down
     head, block = lines[:start], lines[start:]

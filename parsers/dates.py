@@ -32,6 +32,7 @@ URL_PATTERNS = (
     re.compile(r"[_/-]((?:19|20)\d\d)(\d\d)(\d\d)(?:[_./-]|\d{2,})"),
 )
 SIGNATURE_END_RE = re.compile(r"(?:\d{1,2}日|[一二三四五六七八九十]日|\d{4}-\d{1,2}-\d{1,2})\)?$")
+CLOCK_OR_WEEKDAY_RE = re.compile(r"^(\d\d:\d\d(:\d\d)?|星期.|周.)")
 TARGET_BEFORE_RE = re.compile(r"到|至")  # 到2025年6月: a target, not a date of the report
 HEADER_WORDS_RE = re.compile(r"来源|作者|编辑|记者|通讯员|发布|浏览|字号|阅读|点击|稿源|【")
 URL_MONTH_RE = re.compile(r"/((?:19|20)\d\d)-?(\d\d)/")
@@ -92,7 +93,7 @@ def timestamp_line_date(lines: list[str], latest: date | None = None) -> str:
             continue
         rest = stripped[m.end() :].strip()
         # "2022-06-28 13:30:30", "2022-12-13 守正创新 … /enpproperty-->", "2022年12月13日 星期二"
-        if not rest or re.match(r"^(\d\d:\d\d(:\d\d)?|星期.|周.)", rest) or len(stripped) < 120:
+        if not rest or CLOCK_OR_WEEKDAY_RE.match(rest) or len(stripped) < 120:
             iso = make_date(m.group(1), m.group(2), m.group(3), latest) if m.re is NUMERIC_DATE_RE else _cn_date(m)
             if iso:
                 return iso

@@ -95,18 +95,14 @@ def _extract_prose(text: str) -> list[Mention]:
     previous_period: str | None = None
     previous_class = None
     previous_sentence = -1
-    candidates: list[int] | None = None
     quantities = scan(text)[:MAX_FIGURES_PER_DOCUMENT]
     for i, q in enumerate(quantities):
-        sentence = index.sentence_at(q.number_start)
-        clause = index.clause_at(q.number_start)
-        item = index.item_at(q.number_start)
+        sentence, clause, item = index.locate(q.number_start)
         prev_end = quantities[i - 1].end if i else 0
         next_start = quantities[i + 1].start if i + 1 < len(quantities) else None
         if sentence.start != previous_sentence:
             previous_period = previous_class = None
-        if sentence.start != previous_sentence or candidates is None:
-            candidates = hits.candidates(sentence.start, sentence.end)
+        candidates = hits.for_unit(sentence.start, sentence.end, q.unit)
         cls = classify(
             text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start, previous_class, candidates
         )

@@ -121,7 +121,7 @@ def period_of(
     if (
         _changes(mk, item_left)
         or mk.change_after.search(clause_right)
-        or (_changes(mk, clause_left) and not item_left.strip())
+        or (not item_left.strip() and _changes(mk, clause_left))
     ):
         return "change"
     if mk.annual_clause.search(clause_left) or _annual_framing(mk, clause_left):
@@ -132,11 +132,11 @@ def period_of(
         return "stock"
     if previous not in (None, "unknown") and SUBTOTAL_RE.search(clause_left):
         return previous  # 其中高技能人才47.3万人: a part keeps the period of its total
-    if mk.annual_clause.search(clause_left) or _annual_framing(mk, sentence_left):
+    if _annual_framing(mk, sentence_left):  # (annual_clause did not match clause_left above)
         return "annual"
     if mk.cumulative_after_annual.search(clause_left):
         return "cumulative"
-    if _changes(mk, item_left, mk.change_weak) or (_changes(mk, clause_left, mk.change_weak) and not item_left.strip()):
+    if _changes(mk, item_left, mk.change_weak) or (not item_left.strip() and _changes(mk, clause_left, mk.change_weak)):
         return "change"
     if default_period:
         return default_period

@@ -55,6 +55,7 @@ class _Index:
     pinyin: dict[str, tuple[str, ...]]  # pinyin of the short name -> codes
     surfaces: dict[str, tuple[tuple[str, int], ...]]  # surface -> ((code, kind), ...); () for a blocker
     prefixes: dict[str, tuple[int, ...]]  # first two characters -> surface lengths, longest first
+    prefix_re: re.Pattern[str]  # where a prefix may start: its first character, its second after it
     stop_short: frozenset[str]
     weak_full: frozenset[str]
     city_codes: frozenset[str]
@@ -127,6 +128,10 @@ def _index() -> _Index:
         pinyin={k: tuple(v) for k, v in pinyin.items()},
         surfaces={k: tuple(v) for k, v in surfaces.items()},
         prefixes={k: tuple(sorted(v, reverse=True)) for k, v in prefix_lengths.items()},
+        prefix_re=re.compile(
+            "[" + re.escape("".join(sorted({p[0] for p in prefix_lengths}))) + "]"
+            "(?=[" + re.escape("".join(sorted({p[1] for p in prefix_lengths}))) + "])"
+        ),
         stop_short=frozenset(stop),
         weak_full=frozenset(weak),
         city_codes=frozenset(p.city_code for p in places.values() if p.city_code),
@@ -192,7 +197,8 @@ def _raw_scan(text: str, idx: _Index) -> list[tuple[int, int, str]]:
     surfaces = idx.surfaces
     out: list[tuple[int, int, str]] = []
     last_end = 0
-    starts = [i for i in range(len(text) - 1) if text[i : i + 2] in prefixes]
+    # one C scan for the characters that can start a prefix (about 1 in 8), then the exact test
+    starts = [i for m in idx.prefix_re.finditer(text) if text[(i := m.start()) : i + 2] in prefixes]
     for i in starts:
         if i < last_end:
             continue
@@ -234,6 +240,8 @@ def _short_tail_blocked(text: str, end: int) -> bool:
 def _find(text: str, lenient: bool = False) -> list[PlaceHit]:
     idx = _index()
     raws = _raw_scan(text, idx)
+    if not raws:
+        return []  # most clauses name no place (figure_place asks per figure)
     places = idx.places
     full_present = {
         code
@@ -453,7 +461,9 @@ def resolve_report_place(title: str, text: str, hints: Sequence[str] = ()) -> Pl
         first_pos.setdefault(code, hit.start)
 
     hint_texts = list(hints)
-    dateline = _DATELINE.search(text[:300])
+    head = text[:300]
+    # a dateline ends in 日电 or 日讯: without either the lazy pattern would only backtrack
+    dateline = _DATELINE.search(head) if "日电" in head or "日讯" in head else None
     if dateline and dateline.group(1):
         hint_texts.append(dateline.group(1))
     for hint in hint_texts:

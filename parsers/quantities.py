@@ -52,6 +52,13 @@ class Grammar:
     slogans: tuple[str, ...]
     furniture_before: tuple[str, ...]
     max_quoted: int
+    # derived once for the scanner's hot loop (one C call instead of a Python loop per number)
+    prefix_q_words: tuple[str, ...]  # prefix qualifiers, longest first
+    scale_first: frozenset[str]  # first characters of the scale words
+    decrease_endings: tuple[str, ...]  # each decrease word, and with 了
+    range_first: frozenset[str]  # first characters of the range separators
+    follow_first: frozenset[str]  # what may follow a number that reads on: gap, qualifier, scale, unit, range
+    slogan_re: re.Pattern[str]  # any slogan
 
 
 def _alternation(words: list[str]) -> str:
@@ -63,22 +70,30 @@ def _longest_first(mapping: dict) -> dict:
     return {k: mapping[k] for k in sorted(mapping, key=len, reverse=True)}
 
 
+_GAP_CHARS = frozenset(" \t\u00a0\n")  # what GAP_RE can match
+
+
 @cache
 def grammar() -> Grammar:
     data = tomllib.loads(GRAMMAR_PATH.read_text(encoding="utf-8"))
     units = data["units"]
     q = data["qualifiers"]
     ex = data["exclusions"]
+    prefix_q = _longest_first(q["prefix"])
+    scales = _longest_first(data["scales"])
+    decrease = tuple(data["sign"]["decrease"])
+    range_seps = tuple(sorted(data["ranges"]["separators"], key=len, reverse=True))
+    follow = {*_GAP_CHARS, *q["middle"], *(w[0] for w in scales), *(u[0] for u in units), *(r[0] for r in range_seps)}
     return Grammar(
         units=units,
         unit_re=re.compile(_alternation(list(units))),
         not_before={k: tuple(v) for k, v in data["not_before"].items()},
-        scales=_longest_first(data["scales"]),
-        prefix_q=_longest_first(q["prefix"]),
+        scales=scales,
+        prefix_q=prefix_q,
         middle_q=q["middle"],
         suffix_q=_longest_first(q["suffix"]),
-        decrease=tuple(data["sign"]["decrease"]),
-        range_seps=tuple(sorted(data["ranges"]["separators"], key=len, reverse=True)),
+        decrease=decrease,
+        range_seps=range_seps,
         ordinal_prefixes=tuple(ex["ordinal_prefixes"]),
         name_prefixes=tuple(ex["name_prefixes"]),
         determiners_before_one=tuple(ex["determiners_before_one"]),
@@ -89,6 +104,12 @@ def grammar() -> Grammar:
         slogans=tuple(ex["slogans"]),
         furniture_before=tuple(ex["furniture_before"]),
         max_quoted=int(ex["max_quoted_slogan_chars"]),
+        prefix_q_words=tuple(prefix_q),
+        scale_first=frozenset(w[0] for w in scales),
+        decrease_endings=tuple(e for w in decrease for e in (w, w + "了")),
+        range_first=frozenset(r[0] for r in range_seps),
+        follow_first=frozenset(follow | {"几", "万", "亿"}),
+        slogan_re=re.compile(_alternation(ex["slogans"])),
     )
 
 
@@ -98,6 +119,9 @@ NUMBER_RE = re.compile(
     r"(?<![0-9A-Za-z_.\-/+])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![0-9+])"
     rf"|[{CN_NUMERAL_CHARS}]+"
 )
+# Every match of NUMBER_RE starts with a character of this class. A class is what the regex engine
+# can skip to in C; NUMBER_RE itself starts with a look-behind, so its search tries every position.
+NUMBER_START_RE = re.compile(rf"[\d{CN_NUMERAL_CHARS}]")
 HIGH_NUMBER_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
 # Whitespace allowed between a number and its unit: PDF text splits "62563\n人次", "267.4 万人".
 GAP_RE = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
@@ -116,6 +140,7 @@ class _Number:
     value_high: float | None = None  # 两三百: a range written as consecutive digits
 
 
+SCALED_TAIL_RE = re.compile(r"(\d+(?:\.\d+)?)(万|千|百)")
 CONSECUTIVE_RE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百千万]?)$")
 _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -127,6 +152,8 @@ def _diverse(text: str, pos: int) -> bool:
 
 
 def _skip_gap(text: str, pos: int) -> int:
+    if text[pos : pos + 1] not in _GAP_CHARS:
+        return pos  # no gap (most numbers): GAP_RE would match empty here
     m = GAP_RE.match(text, pos)
     return m.end() if m else pos
 
@@ -159,14 +186,14 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
         qualifier = g.middle_q[text[after_gap]]
         pos = after_gap = after_gap + 1
         after_gap = _skip_gap(text, pos)
-    if not is_chinese:
+    if not is_chinese and text[after_gap : after_gap + 1] in g.scale_first:
         for scale_word in g.scales:
             if text.startswith(scale_word, after_gap):
                 value *= g.scales[scale_word]
                 pos = after_gap + len(scale_word)
                 has_scale = True
                 # 1亿2000万元, 3万5千人: a smaller scaled part follows the first
-                tail = re.match(r"(\d+(?:\.\d+)?)(万|千|百)", text[pos : pos + 8])
+                tail = SCALED_TAIL_RE.match(text[pos : pos + 8])
                 if tail and g.scales[tail.group(2)] < g.scales[scale_word]:
                     value += float(tail.group(1)) * g.scales[tail.group(2)]
                     pos += tail.end()
@@ -186,45 +213,44 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
 
 
 def _read_unit(text: str, pos: int, g: Grammar) -> tuple[str, int] | None:
-    gap = GAP_RE.match(text, pos)
-    upos = gap.end() if gap else pos
-    m = g.unit_re.match(text, upos)
+    m = g.unit_re.match(text, _skip_gap(text, pos))
     if not m:
         return None
     surface = m.group(0)
-    after = text[m.end() : m.end() + 2]
-    for blocked in g.not_before.get(surface, ()):
-        if after.startswith(blocked):
-            return None
+    if text.startswith(g.not_before.get(surface, ()), m.end(), m.end() + 2):  # 2 characters, as ever
+        return None
     return g.units[surface], m.end()
+
+
+# The characters that end the backward look for an opening quote: 。;\n, any opening or closing mark.
+_QUOTE_STOP = "。;\n" + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())
+_LAST_QUOTE_STOP_RE = re.compile(f"[{re.escape(_QUOTE_STOP)}](?=[^{re.escape(_QUOTE_STOP)}]*\\Z)")
 
 
 def _inside_short_quote(text: str, start: int, end: int, g: Grammar) -> bool:
     """True when [start, end) lies inside a short quoted span or any 《title》."""
-    left = max(0, start - g.max_quoted)
-    for i in range(start - 1, left - 1, -1):
-        ch = text[i]
-        if ch in "。;\n":
+    # the nearest stop character before the figure, at most max_quoted characters back
+    m = _LAST_QUOTE_STOP_RE.search(text, max(0, start - g.max_quoted), start)
+    if m is None:
+        return False
+    i = m.start()
+    ch = text[i]
+    if ch in QUOTE_PAIRS:  # an opening mark (" opens here too)
+        close = QUOTE_PAIRS[ch]
+        j = text.find(close, end, end + 60 if ch == "《" else end + g.max_quoted)
+        if j == -1:
             return False
-        if ch in QUOTE_PAIRS:
-            close = QUOTE_PAIRS[ch]
-            j = text.find(close, end, end + 60 if ch == "《" else end + g.max_quoted)
-            if j == -1:
-                return False
-            if ch == "《":
-                return True
-            return (j - i - 1) <= g.max_quoted
-        if ch in QUOTE_PAIRS.values() and ch != '"':
-            return False
-    return False
+        if ch == "《":
+            return True
+        return (j - i - 1) <= g.max_quoted
+    return False  # 。;\n or a closing mark
 
 
 def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
     start = num.start
     before = text[max(0, start - 3) : start].rstrip(" ")
-    for p in g.ordinal_prefixes:
-        if before.endswith(p):
-            return True
+    if before.endswith(g.ordinal_prefixes):
+        return True
     if (
         num.is_chinese
         and before[-1:] in g.name_prefixes
@@ -232,13 +258,13 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
     ):
         return True
     head = text[max(0, start - 8) : start].rstrip(" :")
-    if any(head.endswith(w) for w in g.furniture_before) and ":" in text[max(0, start - 3) : start]:
+    if head.endswith(g.furniture_before) and ":" in text[max(0, start - 3) : start]:
         return True
     if text[max(0, start - 1) : start] == "+" or text[unit_end : unit_end + 1] == "+":
         return True
     span = text[start:unit_end]
     window = text[max(0, start - 4) : min(len(text), unit_end + 4)]
-    for slogan in g.slogans:
+    for slogan in g.slogans if g.slogan_re.search(window) else ():  # most windows hold none
         if slogan in window and text.find(slogan, max(0, start - 4)) <= start < text.find(
             slogan, max(0, start - 4)
         ) + len(slogan):
@@ -281,7 +307,9 @@ SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale
 
 def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tuple[str | None, int]:
     """Qualifier word right before the number (近20个, 超过10万人次, 约有)."""
-    for word in g.prefix_q:
+    if not text.endswith(g.prefix_q_words, 0, start):
+        return None, start  # most numbers have none
+    for word in g.prefix_q_words:
         if text.endswith(word, 0, start):
             if word in SCALE_ONLY_PREFIXES and not scale_only:
                 continue
@@ -304,7 +332,19 @@ SIZE_THRESHOLD_RE = re.compile(r"(?:以上|以下)(?:的)?(?:企业|单位|规�
 
 def _decreasing(text: str, start: int, g: Grammar) -> bool:
     window = text[max(0, start - 8) : start].rstrip()
-    return any(window.endswith(w) or window.endswith(w + "了") for w in g.decrease)
+    return window.endswith(g.decrease_endings)
+
+
+def _next_number(text: str, pos: int) -> re.Match[str] | None:
+    """NUMBER_RE.search(text, pos): the first start character from pos on where NUMBER_RE matches."""
+    while True:
+        start = NUMBER_START_RE.search(text, pos)
+        if start is None:
+            return None
+        m = NUMBER_RE.match(text, start.start())
+        if m is not None:
+            return m
+        pos = start.start() + 1
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -314,12 +354,21 @@ def find_quantities(text: str) -> list[Quantity]:
     pos = 0
     n = len(text)
     while pos < n:
-        m = NUMBER_RE.search(text, pos)
+        m = _next_number(text, pos)
         if not m:
             break
         pos = m.end()
+        if text[pos : pos + 1] not in g.follow_first and not text.endswith("百分之", 0, m.start()):
+            continue  # nothing that can make it a figure follows (2023年, 第3届, 5G): _read_number would not
         num = _read_number(text, m, g)
         if num is None:
+            continue
+        # a number with neither a unit nor a range after it (a year, a date, a list number) is most
+        # numbers and is dropped first; the checks below are pure, so their order changes nothing
+        percent_words = text.endswith("百分之", 0, num.start)
+        unit = ("%", num.end) if percent_words else _read_unit(text, num.end, g)
+        rng = _read_range(text, num, g) if unit is None else None
+        if unit is None and rng is None:
             continue
         scale_only = num.is_chinese and is_scale_only(num.text)
         prefix_q, prefix_start = _prefix_qualifier(text, num.start, g, scale_only)
@@ -329,15 +378,10 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # 几十个, 数万名: vague amounts are not figures
         if scale_only and num.text != "十" and not (num.qualifier or prefix_q) and not text.startswith("元", num.end):
             continue  # 千家万户, 千场活动: a bare scale word is not a count (千元 is)
-        percent_words = text.endswith("百分之", 0, num.start)
-        unit = ("%", num.end) if percent_words else _read_unit(text, num.end, g)
         value_high = num.value_high
         qualifier = "range" if value_high is not None else num.qualifier
         end = unit[1] if unit else num.end
-        if unit is None:
-            rng = _read_range(text, num, g)
-            if rng is None:
-                continue
+        if rng is not None:
             value_low, value_high, unit_name, end, _ = rng
             if _excluded(text, num, end, g):
                 pos = end
@@ -399,6 +443,8 @@ def find_quantities(text: str) -> list[Quantity]:
 def _read_range(text: str, low: _Number, g: Grammar) -> tuple[float, float, str, int, str | None] | None:
     """1500—4000元, 3至5家, 1万至2万元: low number, separator, high number with unit."""
     pos = low.end
+    if text[pos : pos + 1] not in g.range_first:
+        return None
     # 1500元—4000元 is handled by the caller (unit after the low number); here the low has none
     for sep in g.range_seps:
         if text.startswith(sep, pos):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import unicodedata
+
 import pytest
 
-from parsers.normalize import normalize_text, remove_pinyin_annotations
+from parsers.normalize import PRE_NFKC, ZERO_WIDTH_RE, normalize_text, remove_pinyin_annotations, to_nfkc
 
 
 @pytest.mark.parametrize(
@@ -94,3 +97,41 @@ def test_two_column_pages_are_read_column_by_column() -> None:
 def test_single_column_text_keeps_its_order() -> None:
     text = "\n".join(f"第{i}段:全市开展培训{i}00人次,发放补贴{i}0万元。" for i in range(1, 13))
     assert normalize_text(text) == text
+
+
+def _reference_nfkc(text: str) -> str:
+    """The first step of normalize_text as written before it was made fast."""
+    return unicodedata.normalize("NFKC", ZERO_WIDTH_RE.sub("", text.translate(PRE_NFKC)))
+
+
+def test_fast_nfkc_equals_plain_nfkc_on_every_character_and_in_context() -> None:
+    # Every character of the Basic Multilingual Plane alone and after a base letter and a Hangul
+    # syllable, then random mixes weighted to combining marks, jamo and full-width forms, where
+    # replacing characters one by one could differ from normalising the whole text.
+    bmp = [chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF]
+    for prefix in ("", "e", "가", "ｅ", "\u1100"):
+        chunk = [prefix + ch for ch in bmp]
+        assert [to_nfkc(s) for s in chunk] == [_reference_nfkc(s) for s in chunk]
+    tricky = [
+        *"\u0301\u0308\u0323\u0345\u3099\u309a\u1161\u11a8\u0f73\u0344",
+        *"ｅａ가각ᄀ㎡\u200b\u00adﬁ①ｶﾞ",
+        "\U0001d400",
+    ]
+    rng = random.Random(8)
+    for _ in range(3000):
+        text = "".join(rng.choice(tricky + bmp[:0x3000:7]) for _ in range(rng.randint(1, 12)))
+        assert to_nfkc(text) == _reference_nfkc(text), [hex(ord(c)) for c in text]
+
+
+def test_character_pairs_index_matches_the_set_of_pairs_within_lines() -> None:
+    from parsers.columns import _Pairs
+
+    rng = random.Random(2)
+    alphabet = "。。ab\n合肥"
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        within_lines = {pair for line in text.split("\n") for pair in (line[i : i + 2] for i in range(len(line) - 1))}
+        pairs = _Pairs(text)
+        for a in alphabet.replace("\n", ""):
+            for b in alphabet.replace("\n", ""):
+                assert ((a + b) in pairs) == ((a + b) in within_lines), (text, a + b)
