@@ -131,21 +131,33 @@ def write_csv(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
     fsync_dir(path.parent)
 
 
-def read_csv(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """Read a table written by write_csv: every cell as text ("" for empty), escapes undone."""
+def read_csv(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:
+    """Read a table written by write_csv: every cell as text ("" for empty), escapes undone.
+    `usecols`: read only these columns (missing ones come back empty), in this order."""
     path = Path(path)
     if not path.exists():
-        return pd.DataFrame(columns=columns or [])
-    return read_csv_from(path, columns)
+        return pd.DataFrame(columns=usecols or columns or [])
+    return read_csv_from(path, columns, usecols)
 
 
-def read_csv_from(source: Path | IO[bytes], columns: list[str] | None = None) -> pd.DataFrame:
+def read_csv_from(
+    source: Path | IO[bytes], columns: list[str] | None = None, usecols: list[str] | None = None
+) -> pd.DataFrame:
     """read_csv of a path or an open binary file (a snapshot in object storage)."""
-    df = pd.read_csv(source, dtype=str, keep_default_na=False, encoding=ENCODING)
+    wanted = set(usecols) if usecols is not None else None
+    df = pd.read_csv(
+        source,
+        dtype=str,
+        keep_default_na=False,
+        encoding=ENCODING,
+        usecols=(lambda c: c in wanted) if wanted is not None else None,
+    )
     for col in df.columns:
         escaped = df[col].str.startswith(ESCAPE)
         if escaped.any():
             df.loc[escaped, col] = df.loc[escaped, col].str[1:]
+    if usecols is not None:
+        return df.reindex(columns=usecols, fill_value="")
     if columns is not None:
         df = df.reindex(columns=columns, fill_value="")
     return df

@@ -30,6 +30,9 @@ from parsers.report import process_document
 from validations.schemas import columns_of
 from validations.validate import validate_batch
 
+# the columns of this run's figures that run_report.build reads
+RUN_REPORT_COLUMNS = ["indicator_row_id", "report_id", "source", "city", "province"]
+
 
 @dataclass
 class SourceOutcome:
@@ -329,6 +332,9 @@ def ingest(
         else:
             summary.update(indicators_added=0, indicators_retracted=0, snapshot_path="")
         if not dry_run:
+            # the run report needs a few columns of this run's figures; the rest is in the snapshot now,
+            # and the rebuild below loads every stored figure (a second full copy was the run's peak)
+            valid_ind = valid_ind[RUN_REPORT_COLUMNS]
             # nothing committed: the current tables are rebuilt only when they no longer match the
             # snapshots or the code (a no-op run over a large data dir stays a matter of seconds)
             summary["current"] = rebuild_if_stale(store, force=committed)

@@ -27,3 +27,12 @@ def test_streamed_file_equals_csv_bytes_and_reads_back(tmp_path: Path) -> None:
     assert back["a"].tolist() == ["=1+1", "'quoted", "-60", "+1", "plain", "行一\r\n行二", ""]
     assert back["c"].tolist() == ["x", "y", "z", "@home", "\tTab", "", "中文"]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_usecols_reads_only_those_columns_in_that_order(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    write_csv(path, pd.DataFrame({"a": ["=x", "y"], "b": ["1", "2"], "c": ["p", "q"]}), ["a", "b", "c"])
+    back = read_csv(path, usecols=["c", "a", "absent"])
+    assert list(back.columns) == ["c", "a", "absent"]
+    assert back["a"].tolist() == ["=x", "y"] and back["absent"].tolist() == ["", ""]
+    assert list(read_csv(tmp_path / "none.csv", usecols=["c"]).columns) == ["c"]
