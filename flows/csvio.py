@@ -6,8 +6,10 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 
@@ -29,18 +31,18 @@ def temp_name_prefix(target: Path) -> str:
     return f".{target.name}."
 
 
-def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write to a temp file in the same folder, fsync, rename: readers see old or new, never half.
-
-    durable=False skips the fsyncs: still atomic for a killed process, and the caller makes the
-    file durable later with fsync_file (raw documents: once, just before the commit that uses them).
-    """
+@contextmanager
+def atomic_file(path: Path, mode: str = "wb", durable: bool = True, **open_args: Any) -> Iterator[IO]:
+    """A temp file in `path`'s folder, renamed over `path` when the block ends without error (removed
+    otherwise): readers see old or new, never half. durable=False skips the fsyncs: still atomic for
+    a killed process, and the caller makes the file durable later (raw documents: one filesystem
+    sync just before the commit that uses them)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        with os.fdopen(fd, mode, **open_args) as f:
+            yield f
             f.flush()
             if durable:
                 os.fsync(f.fileno())
@@ -50,6 +52,12 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         raise
     if durable:
         fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """`data` written to `path` atomically (atomic_file)."""
+    with atomic_file(path, durable=durable) as f:
+        f.write(data)
 
 
 def fsync_file(path: Path) -> None:
@@ -114,21 +122,10 @@ def csv_bytes(df: pd.DataFrame, columns: list[str]) -> bytes:
 
 
 def write_csv(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
-    """csv_bytes(df, columns) written atomically (temp file, fsync, rename), streamed to the file
-    rather than built in memory: a 300 000-row table is ~150 MB of text."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=ENCODING, newline="") as f:
-            _escaped(df, columns).to_csv(f, index=False, lineterminator=LINE_END)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    """csv_bytes(df, columns) written atomically, streamed to the file rather than built in memory:
+    a 300 000-row table is ~150 MB of text."""
+    with atomic_file(path, "w", encoding=ENCODING, newline="") as f:
+        _escaped(df, columns).to_csv(f, index=False, lineterminator=LINE_END)
 
 
 def read_csv(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:

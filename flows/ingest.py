@@ -24,7 +24,7 @@ from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, 
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.runners import collect_runner, parallelism
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
-from flows.store import DataStore
+from flows.store import DataStore, stack_frames
 from parsers.extract import EXTRACTOR_VERSION
 from parsers.report import process_document
 from validations.schemas import columns_of
@@ -182,11 +182,6 @@ def _reprocess_refs(reports: pd.DataFrame, selected: list[SourceConfig], store: 
     return outcomes
 
 
-def _stack(parts: list[pd.DataFrame], table: str) -> pd.DataFrame:
-    parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns_of(table))
-
-
 def _in_window(publish_date: str, since: date | None, until: date | None) -> bool:
     if not since and not until:
         return True
@@ -266,7 +261,8 @@ def ingest(
                 args["storage"] = storage
                 futures = [runner.submit(collect_source, {"source": s, **args}) for s in selected]
                 outcomes = [f.result() for f in futures]
-        merged = BatchResult()
+        processed_ids: set[str] = set()  # every report parsed now
+        protect_ids: set[str] = set()  # those whose new parse failed: their stored rows stay
         live.emit("parse_total", total=sum(len(o.refs) for o in outcomes))
         refs = [ref for outcome in outcomes for ref in outcome.refs]
         workers = parallelism() if refs else 1  # on Dask this starts the cluster: only when there is work
@@ -279,12 +275,12 @@ def ingest(
         for part in run_batches(parse_batch, batches, workers, str(data_path.resolve()), day, storage):
             report_parts.append(pd.DataFrame(part.reports, columns=columns_of("reports")))
             indicator_parts.append(pd.DataFrame(part.indicators, columns=columns_of("indicators")))
-            merged.processed_ids |= part.processed_ids
-            merged.protect_ids |= part.protect_ids
+            processed_ids |= part.processed_ids
+            protect_ids |= part.protect_ids
             del part
         del refs, batches
-        reports = _stack(report_parts, "reports")
-        indicators = _stack(indicator_parts, "indicators")
+        reports = stack_frames(report_parts, "reports")
+        indicators = stack_frames(indicator_parts, "indicators")
         del report_parts, indicator_parts
         stored_indicators = pd.DataFrame(columns=columns_of("indicators"))
         if not reports.empty:  # the stored figures: duplicates and what this run adds or withdraws
@@ -298,7 +294,7 @@ def ingest(
             dropped = set(reports.loc[~keep, "report_id"])
             reports = reports[keep]
             indicators = indicators[~indicators["report_id"].isin(dropped)]
-            merged.processed_ids -= dropped
+            processed_ids -= dropped
         live.emit("stage", name="validate")
         valid_reports, valid_ind, rejected = validate_tables(reports, indicators, day)
         del indicators  # the valid rows are a copy
@@ -321,9 +317,9 @@ def ingest(
             "problems": [f"{r.url}: {r.reason}" for r in valid_reports.itertuples() if r.status == "rejected"],
         }
         live.emit("stage", name="commit")
-        committed = not dry_run and bool(merged.processed_ids or not reports.empty)
+        committed = not dry_run and bool(processed_ids or not reports.empty)
         if committed:
-            result = store.commit(day, merged.processed_ids, valid_reports, valid_ind, rejected, merged.protect_ids)
+            result = store.commit(day, processed_ids, valid_reports, valid_ind, rejected, protect_ids)
             summary.update(
                 indicators_added=result.added,
                 indicators_retracted=result.retracted,
@@ -356,7 +352,7 @@ def ingest(
                 mode="reprocess" if reprocess else "ingest",
                 report=summary["report"],
             )
-        summary["flags"] = flag_summary(store, merged.processed_ids, valid_ind if dry_run else None, valid_reports)
+        summary["flags"] = flag_summary(store, processed_ids, valid_ind if dry_run else None, valid_reports)
     finally:
         if lock is not None:
             lock.release()

@@ -32,10 +32,6 @@ class Baseline:
     def of(cls, live: pd.DataFrame, reports: pd.DataFrame) -> Baseline:
         return cls(live, reports, frozenset(live["indicator_row_id"]), frozenset(reports["report_id"]))
 
-    @property
-    def known(self) -> dict[str, tuple[str, str, str]]:
-        return known_of(self.reports)
-
 
 def known_of(reports: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
     """report_id -> (content sha256, parser, extractor version): unchanged documents are skipped."""

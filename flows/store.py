@@ -405,10 +405,7 @@ class DataStore:
         """The latest row of every report, reading only the snapshots' reports tables (what a run needs
         to skip known documents: a small fraction of the indicator rows)."""
         frames = [self.read_snapshot_table(day, "reports") for day in self.snapshot_dates()]
-        frames = [f for f in frames if not f.empty]
-        if not frames:
-            return pd.DataFrame(columns=columns_of("reports"))
-        return pd.concat(frames, ignore_index=True).drop_duplicates("report_id", keep="last").reset_index(drop=True)
+        return stack_frames(frames, "reports").drop_duplicates("report_id", keep="last").reset_index(drop=True)
 
     def commit(
         self,
@@ -458,15 +455,11 @@ class DataStore:
         def keep_others(df: pd.DataFrame, column: str = "report_id") -> pd.DataFrame:
             return df[~df[column].isin(processed_ids)] if not df.empty else df
 
-        def stack(*frames: pd.DataFrame) -> pd.DataFrame:
-            parts = [f for f in frames if not f.empty]
-            return pd.concat(parts, ignore_index=True) if parts else frames[-1].iloc[0:0]
-
         tables = {
-            "reports": stack(keep_others(prev["reports"]), reports),
-            "indicators": stack(keep_others(prev["indicators"]), added),
-            "retracted": stack(keep_others(prev["retracted"]), retracted),
-            "rejected": stack(keep_others(prev["rejected"]), rejected),
+            "reports": stack_frames([keep_others(prev["reports"]), reports], "reports"),
+            "indicators": stack_frames([keep_others(prev["indicators"]), added], "indicators"),
+            "retracted": stack_frames([keep_others(prev["retracted"]), retracted], "retracted"),
+            "rejected": stack_frames([keep_others(prev["rejected"]), rejected], "rejected"),
         }
         tables["indicators"] = tables["indicators"].assign(
             snapshot_date=lambda d: d["snapshot_date"].where(d["snapshot_date"].astype(str) != "", day)
@@ -489,6 +482,13 @@ class DataStore:
             frame = frames[table]
             write_csv(self.root / f"{table}.csv", frame if frame is not None else pd.DataFrame(), columns_of(table))
             failpoint("current-written")
+
+
+def stack_frames(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
+    """The frames one after the other (empty ones skipped: their dtypes would leak into the result);
+    an empty frame with the table's columns when all are empty."""
+    parts = [f for f in frames if not f.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns_of(table))
 
 
 def fold_snapshots(snapshots: list[dict[str, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
