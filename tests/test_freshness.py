@@ -9,16 +9,13 @@ import pytest
 
 from flows import freshness
 from flows.store import REBUILD_PENDING, DataStore
+from tests.conftest import run_ingest
 
 pytestmark = pytest.mark.flow
 
 
 def run(data_dir: Path) -> dict:
-    from flows.ingest import ingest
-
-    state = ingest(data_dir=str(data_dir), return_state=True)
-    assert state.is_completed(), state.message
-    return state.result()
+    return run_ingest(data_dir)
 
 
 def current_bytes(data_dir: Path) -> dict[str, bytes]:

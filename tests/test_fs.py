@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fsspec.implementations.memory import MemoryFileSystem
 
 from flows.csvio import csv_bytes
 from flows.fs import FsspecStorage, LocalStorage, Storage, check_location, open_storage, sync_files
@@ -23,16 +22,7 @@ from validations.datapackage import digest_and_rows
 from validations.schemas import columns_of
 
 MEMORY_URL = "memory://changai-test/archive"
-
-
-@pytest.fixture(autouse=True)
-def clean_memory():
-    """memory:// is one filesystem per process: start and leave each test with it empty."""
-    MemoryFileSystem.store.clear()
-    MemoryFileSystem.pseudo_dirs[:] = [""]
-    yield
-    MemoryFileSystem.store.clear()
-    MemoryFileSystem.pseudo_dirs[:] = [""]
+pytestmark = pytest.mark.usefixtures("clean_memory_fs")
 
 
 @pytest.fixture(params=["folder", "memory"])

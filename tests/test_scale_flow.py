@@ -13,9 +13,19 @@ import pytest
 
 from flows.batches import BATCH_SIZE, MIN_BATCH, plan_batches
 from flows.csvio import read_csv
-from tests.conftest import ROOT, SAMPLE_INBOX
+from tests.conftest import ROOT, SAMPLE_INBOX, assert_same_current_tables, fresh_data_dir, run_ingest
 
 TABLES = ("reports.csv", "indicators.csv", "progress.csv")
+
+
+def run(flow, data_dir: Path, inbox: Path | None, **params) -> dict:
+    return run_ingest(data_dir, inbox, flow, **params)
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    assert len(assert_same_current_tables(a, b, TABLES)["indicators.csv"]) > 500
+
+
 N_REPOSTS = 3  # reposts of each sample report: more documents, but no more cities (each city's charts cost ~1 s)
 N_REPORTS = 8 + 8 * N_REPOSTS
 
@@ -90,31 +100,6 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.batches
 
     monkeypatch.setattr(flows.batches, "MIN_BATCH", 8)
-
-
-def fresh_data_dir(tmp_path: Path, name: str) -> Path:
-    d = tmp_path / name
-    d.mkdir()
-    shutil.copy(ROOT / "data" / "sources.toml", d / "sources.toml")
-    return d
-
-
-def run(flow, data_dir: Path, inbox: Path | None, **params) -> dict:
-    state = flow(data_dir=str(data_dir), inbox=str(inbox) if inbox else None, return_state=True, **params)
-    assert state.is_completed(), state.message
-    return state.result()
-
-
-def tables(data_dir: Path) -> dict[str, pd.DataFrame]:
-    """The current tables; fetched_at is when a file was read, so it differs between runs."""
-    return {name: read_csv(data_dir / name).drop(columns=["fetched_at"], errors="ignore") for name in TABLES}
-
-
-def assert_same_tables(a: Path, b: Path) -> None:
-    ta, tb = tables(a), tables(b)
-    for name in TABLES:
-        pd.testing.assert_frame_equal(ta[name], tb[name], obj=name)
-    assert len(ta["indicators.csv"]) > 500
 
 
 @pytest.mark.flow

@@ -7,54 +7,19 @@ import json
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from fsspec.implementations.memory import MemoryFileSystem
 
 from flows.csvio import read_csv
 from flows.fs import open_storage
 from flows.store import UPLOAD_STAGE
-from tests.conftest import ROOT, SAMPLE_INBOX
+from tests.conftest import SAMPLE_INBOX, assert_same_current_tables, fresh_data_dir, run_ingest
 
-pytestmark = pytest.mark.flow
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("clean_memory_fs")]
 URL = "memory://changai-flow/archive"
-TABLES = ("reports.csv", "indicators.csv", "progress.csv", "flags.csv")
-
-
-@pytest.fixture(autouse=True)
-def clean_memory():
-    """memory:// is one filesystem per process: start and leave each test with it empty."""
-    MemoryFileSystem.store.clear()
-    MemoryFileSystem.pseudo_dirs[:] = [""]
-    yield
-    MemoryFileSystem.store.clear()
-    MemoryFileSystem.pseudo_dirs[:] = [""]
-
-
-def fresh(tmp_path: Path, name: str) -> Path:
-    d = tmp_path / name
-    d.mkdir()
-    shutil.copy(ROOT / "data" / "sources.toml", d / "sources.toml")
-    return d
 
 
 def run(data_dir: Path, inbox: Path, **params) -> dict:
-    from flows.ingest import ingest
-
-    state = ingest(data_dir=str(data_dir), inbox=str(inbox), return_state=True, **params)
-    assert state.is_completed(), state.message
-    return state.result()
-
-
-def tables(data_dir: Path) -> dict[str, pd.DataFrame]:
-    """The current tables; fetched_at is when a file was read, so it differs between runs."""
-    return {name: read_csv(data_dir / name).drop(columns=["fetched_at"], errors="ignore") for name in TABLES}
-
-
-def assert_same_tables(a: Path, b: Path) -> None:
-    ta, tb = tables(a), tables(b)
-    for name in TABLES:
-        pd.testing.assert_frame_equal(ta[name], tb[name], obj=name)
+    return run_ingest(data_dir, inbox, **params)
 
 
 def test_object_storage_gives_the_same_tables_as_disk(
@@ -62,7 +27,11 @@ def test_object_storage_gives_the_same_tables_as_disk(
 ) -> None:
     inbox = tmp_path / "inbox"  # one inbox for both: report ids come from the files' URLs
     shutil.copytree(SAMPLE_INBOX, inbox)
-    disk, remote, elsewhere = fresh(tmp_path, "disk"), fresh(tmp_path, "remote"), fresh(tmp_path, "elsewhere")
+    disk, remote, elsewhere = (
+        fresh_data_dir(tmp_path, "disk"),
+        fresh_data_dir(tmp_path, "remote"),
+        fresh_data_dir(tmp_path, "elsewhere"),
+    )
     archive = tmp_path / "archive"
     today("2026-03-02")
     run(disk, inbox)
@@ -70,8 +39,8 @@ def test_object_storage_gives_the_same_tables_as_disk(
     run(elsewhere, inbox, storage=str(archive))
     assert summary["snapshot_path"] == f"{URL}/snapshots/2026-03-02"
     assert summary["reports_read"] == 8 and summary["indicators_extracted"] > 100
-    assert_same_tables(disk, remote)
-    assert_same_tables(disk, elsewhere)
+    assert_same_current_tables(disk, remote)
+    assert_same_current_tables(disk, elsewhere)
     # raw documents and snapshots are in the object store only; the data dir remembers where
     assert not (remote / "raw").exists() and not (remote / "snapshots").exists()
     assert json.loads((remote / "storage.json").read_text(encoding="utf-8")) == {"storage": URL}
@@ -100,7 +69,7 @@ def test_object_storage_gives_the_same_tables_as_disk(
     later = run(remote, inbox)
     assert later["reports_read"] == on_disk["reports_read"] == 1
     assert later["indicators_retracted"] == on_disk["indicators_retracted"] >= 1
-    assert_same_tables(disk, remote)
+    assert_same_current_tables(disk, remote)
     rel = "snapshots/2026-03-03/retracted.csv"
     assert store.read_bytes(rel) == (disk / rel).read_bytes()
     assert not (remote / "snapshots").exists()
