@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,16 +23,14 @@ from flows.duplicates import mark_new_duplicates
 from flows.local_source import TZ, collect_local, now_iso
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, Storage, check_params
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
+from flows.run_rows import RUN_COLUMNS, BatchResult, RunRows
 from flows.runners import collect_runner, parallelism
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
-from flows.store import DataStore, stack_frames
+from flows.staging import StagedRows
+from flows.store import DataStore
 from parsers.extract import EXTRACTOR_VERSION
 from parsers.report import process_document
-from validations.schemas import columns_of
 from validations.validate import validate_batch
-
-# the columns of this run's figures that run_report.build reads
-RUN_REPORT_COLUMNS = ["indicator_row_id", "report_id", "source", "city", "province"]
 
 
 @dataclass
@@ -42,14 +41,6 @@ class SourceOutcome:
     discovered: int = 0
     unchanged: int = 0
     refs: list[DocRef] = field(default_factory=list)
-
-
-@dataclass
-class BatchResult:
-    reports: list[dict] = field(default_factory=list)
-    indicators: list[dict] = field(default_factory=list)
-    processed_ids: set[str] = field(default_factory=set)
-    protect_ids: set[str] = field(default_factory=set)  # reports whose new parse failed: keep stored rows
 
 
 def snapshot_day() -> str:
@@ -182,19 +173,11 @@ def _reprocess_refs(reports: pd.DataFrame, selected: list[SourceConfig], store: 
     return outcomes
 
 
-def _in_window(publish_date: str, since: date | None, until: date | None) -> bool:
-    if not since and not until:
-        return True
-    if not publish_date:
-        return False
-    # a month-only date (YYYY-MM) is in the window when any day of that month is
-    first = (
-        date.fromisoformat(publish_date[:7] + "-01")
-        if len(publish_date) == 7
-        else date.fromisoformat(publish_date[:10])
-    )
-    last = date(first.year + first.month // 12, first.month % 12 + 1, 1) if len(publish_date) == 7 else first
-    return (not since or last >= since) and (not until or first <= until)
+def _last_per_report(refs: list[DocRef]) -> list[DocRef]:
+    """One document per report id, the last one listed (as validation keeps a report's last row), in
+    order: a report's rows must all be in one batch."""
+    last = {report_id_for(ref.source, ref.url): i for i, ref in enumerate(refs)}
+    return [refs[i] for i in sorted(last.values())]
 
 
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True, validate_parameters=True)
@@ -249,6 +232,7 @@ def ingest(
         selected = select_sources(configured, sources, include_manual=reprocess)
     live.emit("sources", total=len(selected))
     lock = None if dry_run else store.acquire()
+    stack = ExitStack()  # scratch folders go when the run ends, however it ends
     try:
         # the reports tables only: a run that finds nothing new never reads the indicator rows
         stored_reports = store.latest_reports()
@@ -261,43 +245,32 @@ def ingest(
                 args["storage"] = storage
                 futures = [runner.submit(collect_source, {"source": s, **args}) for s in selected]
                 outcomes = [f.result() for f in futures]
-        processed_ids: set[str] = set()  # every report parsed now
-        protect_ids: set[str] = set()  # those whose new parse failed: their stored rows stay
-        live.emit("parse_total", total=sum(len(o.refs) for o in outcomes))
-        refs = [ref for outcome in outcomes for ref in outcome.refs]
+        refs = _last_per_report([ref for outcome in outcomes for ref in outcome.refs])
+        live.emit("parse_total", total=len(refs))
         workers = parallelism() if refs else 1  # on Dask this starts the cluster: only when there is work
         batches = plan_batches(refs, workers)
-        # each batch's rows become frames at once: a row dict costs ~1 KB more than a frame row, which
-        # was 300+ MB over 10 000 reports
-        report_parts: list[pd.DataFrame] = []
-        indicator_parts: list[pd.DataFrame] = []
+        # each batch is validated as it arrives and its figures go to disk (flows/run_rows.py): the run
+        # holds the report rows, a few columns of every figure and one batch of whole rows
+        staged = StagedRows(None if dry_run else data_path)
+        stack.callback(staged.remove)
+        rows = RunRows(staged, day, since, until)
         # an absolute data dir: a Dask worker's working directory need not be the flow's
         for part in run_batches(parse_batch, batches, workers, str(data_path.resolve()), day, storage):
-            report_parts.append(pd.DataFrame(part.reports, columns=columns_of("reports")))
-            indicator_parts.append(pd.DataFrame(part.indicators, columns=columns_of("indicators")))
-            processed_ids |= part.processed_ids
-            protect_ids |= part.protect_ids
+            rows.add(part)
             del part
         del refs, batches
-        reports = stack_frames(report_parts, "reports")
-        indicators = stack_frames(indicator_parts, "indicators")
-        del report_parts, indicator_parts
-        stored_indicators = pd.DataFrame(columns=columns_of("indicators"))
-        if not reports.empty:  # the stored figures: duplicates and what this run adds or withdraws
-            stored_indicators = store.current_state()[0]
-        baseline = run_report.Baseline.of(stored_indicators, stored_reports)
-        if not reports.empty:
-            reports = mark_new_duplicates(reports, indicators, stored_reports, stored_indicators)
-        del stored_indicators
-        if since or until:
-            keep = reports["publish_date"].map(lambda d: _in_window(str(d), since, until))
-            dropped = set(reports.loc[~keep, "report_id"])
-            reports = reports[keep]
-            indicators = indicators[~indicators["report_id"].isin(dropped)]
-            processed_ids -= dropped
+        processed_ids, protect_ids = rows.processed_ids, rows.protect_ids
         live.emit("stage", name="validate")
-        valid_reports, valid_ind, rejected = validate_tables(reports, indicators, day)
-        del indicators  # the valid rows are a copy
+        reports, valid_reports, rejected, figures = rows.reports, rows.valid_reports, rows.rejected, rows.figures
+        # the stored figures, a few columns of them: duplicates and what this run adds or withdraws
+        stored = store.live_columns(RUN_COLUMNS) if not reports.empty else pd.DataFrame(columns=RUN_COLUMNS)
+        baseline = run_report.Baseline.of(stored, stored_reports)
+        if not valid_reports.empty:
+            # over the reports as they land (as the rebuild marks them: a rejected one is nobody's original)
+            valid_reports = mark_new_duplicates(valid_reports, figures, stored_reports, stored)
+            marks = dict(zip(valid_reports["report_id"], valid_reports["duplicate_of"], strict=True))
+            reports = reports.assign(duplicate_of=reports["report_id"].map(marks).fillna(""))
+        del stored
         summary: dict[str, Any] = {
             "snapshot_date": day,
             "parameters": params.model_dump(mode="json"),
@@ -309,7 +282,7 @@ def ingest(
             "reports_read": len(reports),
             "reports_ok": int((valid_reports["status"] == "ok").sum()) if not valid_reports.empty else 0,
             "reports_rejected": int((valid_reports["status"] == "rejected").sum()) if not valid_reports.empty else 0,
-            "indicators_extracted": len(valid_ind),
+            "indicators_extracted": staged.rows,
             "duplicates": int((valid_reports["duplicate_of"].astype(str) != "").sum())
             if not valid_reports.empty
             else 0,
@@ -319,7 +292,8 @@ def ingest(
         live.emit("stage", name="commit")
         committed = not dry_run and bool(processed_ids or not reports.empty)
         if committed:
-            result = store.commit(day, processed_ids, valid_reports, valid_ind, rejected, protect_ids)
+            result = store.commit(day, processed_ids, valid_reports, staged, rejected, protect_ids)
+            staged.remove()  # in the snapshot now
             summary.update(
                 indicators_added=result.added,
                 indicators_retracted=result.retracted,
@@ -328,16 +302,13 @@ def ingest(
         else:
             summary.update(indicators_added=0, indicators_retracted=0, snapshot_path="")
         if not dry_run:
-            # the run report needs a few columns of this run's figures; the rest is in the snapshot now,
-            # and the rebuild below loads every stored figure (a second full copy was the run's peak)
-            valid_ind = valid_ind[RUN_REPORT_COLUMNS]
             # nothing committed: the current tables are rebuilt only when they no longer match the
             # snapshots or the code (a no-op run over a large data dir stays a matter of seconds)
             summary["current"] = rebuild_if_stale(store, force=committed)
         summary["report"] = run_report.build(
             outcomes=outcomes,
             reports=reports,
-            indicators=valid_ind,
+            indicators=figures,
             rejected=rejected,
             baseline=baseline,
             reprocess=reprocess,
@@ -352,8 +323,10 @@ def ingest(
                 mode="reprocess" if reprocess else "ingest",
                 report=summary["report"],
             )
-        summary["flags"] = flag_summary(store, processed_ids, valid_ind if dry_run else None, valid_reports)
+        preview = staged.frame() if dry_run else None  # a dry run's figures meet the stored ones only here
+        summary["flags"] = flag_summary(store, processed_ids, preview, valid_reports)
     finally:
+        stack.close()
         if lock is not None:
             lock.release()
     run_report.publish(summary)

@@ -183,8 +183,9 @@ def _anomalies(
         checks = Counter(c for cell in rejected["checks"] for c in str(cell).split(";") if c)
         listed = ", ".join(f"{c} ({n})" for c, n in checks.most_common(5))
         out.append(f"{len(rejected)} rows failed validation (kept in rejected.csv): {listed}")
-    for _, gone in retracted.groupby("report_id"):
-        url = gone["url"].iloc[0]
+    url_of = dict(zip(reports["report_id"], reports["url"], strict=True))  # withdrawn rows are of reports read now
+    for report_id, gone in retracted.groupby("report_id"):
+        url = url_of.get(report_id, report_id)
         out.append(f"{len(gone)} figures withdrawn: the report changed or was re-read differently: {url}")
     if progress is not None and len(progress):
         out.extend(_series_anomalies(progress, set(reports["report_id"])))

@@ -34,7 +34,7 @@ import shutil
 import socket
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import count
@@ -44,9 +44,19 @@ from typing import IO
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from flows.csvio import TEMP_SUFFIX, atomic_write_bytes, fsync_dir, read_csv, read_csv_from, write_csv
+from flows.csvio import (
+    TEMP_SUFFIX,
+    atomic_write_bytes,
+    fsync_dir,
+    read_csv,
+    read_csv_chunks,
+    read_csv_from,
+    write_csv,
+    write_csv_parts,
+)
 from flows.failpoints import failpoint
 from flows.fs import LocalStorage, Storage, open_storage
+from flows.staging import STAGE_PREFIX, StagedRows, as_parts
 from flows.storage_binding import bind_storage, resolve_storage
 from validations.rules import RAW_PATH_RE, SOURCE_ID_RE
 from validations.schemas import columns_of
@@ -57,6 +67,7 @@ SNAPSHOT_TABLES = ("reports", "indicators", "retracted", "rejected")
 UPLOAD_ORDER = ("indicators", "retracted", "rejected", "reports")
 UPLOAD_STAGE = ".changai-upload"  # local folder a snapshot for object storage is assembled in
 CURRENT_TABLES = ("reports", "indicators", "progress", "flags")
+SNAPSHOT_CHUNK_ROWS = 50_000  # rows of a stored day's table copied at a time by a same-day re-run
 LOCK_NAME = ".changai.lock"
 LOCK_INFO = ".changai.lock.json"  # who holds the lock (the lock file itself is truncated by waiters)
 REBUILD_PENDING = ".changai.rebuild-pending"
@@ -213,8 +224,12 @@ class DataStore:
                     found.append(f"unfinished snapshot folder {p.name}")
         if (self.root / REBUILD_PENDING).exists():
             found.append("current tables not yet rebuilt after the last commit")
+        found += [f"scratch folder {p.name} of an unfinished run" for p in self._stage_folders()]
         found += [f"temp file {p.relative_to(self.root)}" for p in self._temp_files()]
         return found
+
+    def _stage_folders(self) -> list[Path]:
+        return sorted(p for p in self.root.glob(f"{STAGE_PREFIX}*") if p.is_dir()) if self.root.exists() else []
 
     def _temp_files(self) -> list[Path]:
         folders = [self.root]
@@ -239,6 +254,9 @@ class DataStore:
         for f in self._temp_files():
             f.unlink(missing_ok=True)
             done.append(f"removed temp file {f.relative_to(self.root)}")
+        for folder in self._stage_folders():  # a killed run's staged rows: its snapshot was never written
+            shutil.rmtree(folder, ignore_errors=True)
+            done.append(f"removed scratch folder {folder.name}")
         if (self.root / REBUILD_PENDING).exists():
             from flows.current import rebuild_current  # current.py builds on this module
 
@@ -333,32 +351,34 @@ class DataStore:
         except FileNotFoundError:
             return None
 
-    def read_snapshot_table(self, day: str, table: str) -> pd.DataFrame:
-        """One committed snapshot table (.ready copy first); an empty frame when the day has none."""
+    def read_snapshot_table(self, day: str, table: str, usecols: list[str] | None = None) -> pd.DataFrame:
+        """One committed snapshot table (.ready copy first), or only the columns `usecols`; an empty
+        frame when the day has none."""
         ready = self._ready(day) / f"{table}.csv"
         try:
             if ready.exists():
-                return read_csv(ready, columns_of(table))
+                return read_csv(ready, columns_of(table), usecols)
         except FileNotFoundError:  # moved out of .ready while we looked: the day folder has it
             pass
         try:
             with self.files.open_read(f"snapshots/{day}/{table}.csv") as fh:
-                return read_csv_from(fh, columns_of(table))
+                return read_csv_from(fh, columns_of(table), usecols)
         except FileNotFoundError:
-            return pd.DataFrame(columns=columns_of(table))
+            return pd.DataFrame(columns=usecols or columns_of(table))
 
     def read_snapshot(self, day: str) -> dict[str, pd.DataFrame]:
         return {table: self.read_snapshot_table(day, table) for table in SNAPSHOT_TABLES}
 
-    def _write_snapshot(self, day: str, tables: dict[str, pd.DataFrame]) -> str:
+    def _write_snapshot(self, day: str, tables: dict[str, pd.DataFrame | Iterable[pd.DataFrame]]) -> str:
         self.stage_dir.mkdir(parents=True, exist_ok=True)
         if self._ready(day).exists():  # left by a killed run and not recovered: it is older, apply it first
             self._apply_ready(day)
         tmp = self.stage_dir / f".{day}{TMP_DIR_TAG}{os.getpid()}-{next(_tmp_counter)}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        for name, df in tables.items():
-            write_csv(tmp / f"{name}.csv", df, columns_of(name))
+        for name, table in tables.items():
+            parts = [table] if isinstance(table, pd.DataFrame) else table  # a large table comes in parts
+            write_csv_parts(tmp / f"{name}.csv", parts, columns_of(name))
         failpoint("snapshot-written")
         os.replace(tmp, self._ready(day))  # the commit point: the new snapshot is complete and visible
         fsync_dir(self.stage_dir)
@@ -394,12 +414,23 @@ class DataStore:
         shutil.rmtree(ready)
         fsync_dir(self.stage_dir)
 
-    def state_before(self, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(live indicator rows, latest report rows) from every snapshot strictly before `day`."""
-        return fold_snapshots([self.read_snapshot(d) for d in self.snapshot_dates() if d < day])
-
     def current_state(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return fold_snapshots([self.read_snapshot(d) for d in self.snapshot_dates()])
+
+    def live_columns(self, columns: list[str], before: str | None = None) -> pd.DataFrame:
+        """Some columns of the live indicator rows (of the snapshots before `before`, else of all):
+        the fold reads only these and the ids, a fraction of the rows' memory."""
+        wanted = list(dict.fromkeys(["indicator_row_id", "report_id", *columns]))
+        snapshots = [
+            {
+                "indicators": self.read_snapshot_table(day, "indicators", usecols=wanted),
+                "retracted": self.read_snapshot_table(day, "retracted", usecols=["indicator_row_id"]),
+                "reports": pd.DataFrame(columns=["report_id"]),
+            }
+            for day in self.snapshot_dates()
+            if before is None or day < before
+        ]
+        return fold_snapshots(snapshots)[0].reindex(columns=columns)
 
     def latest_reports(self) -> pd.DataFrame:
         """The latest row of every report, reading only the snapshots' reports tables (what a run needs
@@ -412,7 +443,7 @@ class DataStore:
         day: str,
         processed_ids: set[str],
         reports: pd.DataFrame,
-        indicators: pd.DataFrame,
+        indicators: pd.DataFrame | StagedRows,
         rejected: pd.DataFrame,
         protect_ids: set[str] | None = None,
     ) -> CommitResult:
@@ -422,6 +453,10 @@ class DataStore:
         Protected reports keep their stored rows (nothing is retracted for them): those in
         `protect_ids`, those whose new report row is rejected (unreadable, unparsable or failing
         validation), and processed ones that got no report row at all.
+
+        `indicators` may be staged on disk (flows/staging.py): the day's indicator table is then
+        written part by part, and only id columns of the stored figures are read, so a commit of
+        any size holds one part of rows at a time.
         """
         landed = set(reports["report_id"]) if not reports.empty else set()
         refused = set(reports.loc[reports["status"] == "rejected", "report_id"]) if not reports.empty else set()
@@ -430,17 +465,17 @@ class DataStore:
             self.sync_raw(reports["raw_path"].astype(str))
         self.mark_rebuild_pending()
         failpoint("commit-start")
-        base_ind, _ = self.state_before(day)
-        prev = (
-            self.read_snapshot(day)
-            if day in self.snapshot_dates()
-            else {t: pd.DataFrame(columns=columns_of(t)) for t in SNAPSHOT_TABLES}
-        )
+        new_ids, parts = as_parts(indicators)
+        base = self.live_columns(["indicator_row_id", "report_id"], before=day)
+        today = day in self.snapshot_dates()
+        prev = {
+            t: self.read_snapshot_table(day, t) if today else pd.DataFrame(columns=columns_of(t))
+            for t in ("reports", "retracted", "rejected")
+        }
         retract_scope = set(processed_ids) - protect_ids
-        base_of_processed = base_ind[base_ind["report_id"].isin(retract_scope)]
-        new_ids = set(indicators["indicator_row_id"])
-        base_ids = set(base_ind["indicator_row_id"])
-        added = indicators[~indicators["indicator_row_id"].isin(base_ids)]
+        base_of_processed = base[base["report_id"].isin(retract_scope)]
+        base_ids = set(base["indicator_row_id"])
+        del base
         gone = base_of_processed[~base_of_processed["indicator_row_id"].isin(new_ids)]
         retracted = pd.DataFrame(
             {
@@ -455,18 +490,35 @@ class DataStore:
         def keep_others(df: pd.DataFrame, column: str = "report_id") -> pd.DataFrame:
             return df[~df[column].isin(processed_ids)] if not df.empty else df
 
+        counter = {"added": 0}
+
+        def indicator_parts() -> Iterator[pd.DataFrame]:
+            # the day's rows of other reports (a same-day re-run), then this run's rows that are new
+            prev_parts = self._snapshot_chunks(day, "indicators") if today else iter(())
+            for part in prev_parts:
+                yield _dated(keep_others(part), day)
+            for part in parts:
+                added = part[~part["indicator_row_id"].isin(base_ids)]
+                counter["added"] += len(added)
+                yield _dated(added, day)
+
         tables = {
             "reports": stack_frames([keep_others(prev["reports"]), reports], "reports"),
-            "indicators": stack_frames([keep_others(prev["indicators"]), added], "indicators"),
+            "indicators": indicator_parts(),
             "retracted": stack_frames([keep_others(prev["retracted"]), retracted], "retracted"),
             "rejected": stack_frames([keep_others(prev["rejected"]), rejected], "rejected"),
         }
-        tables["indicators"] = tables["indicators"].assign(
-            snapshot_date=lambda d: d["snapshot_date"].where(d["snapshot_date"].astype(str) != "", day)
-        )
         path = self._write_snapshot(day, tables)
         failpoint("committed")
-        return CommitResult(day, path, len(reports), len(added), len(retracted), len(rejected))
+        return CommitResult(day, path, len(reports), counter["added"], len(retracted), len(rejected))
+
+    def _snapshot_chunks(self, day: str, table: str) -> Iterator[pd.DataFrame]:
+        """A committed snapshot table in frames of rows (empty when the day has none)."""
+        handle = self.open_snapshot(day, table)
+        if handle is None:
+            return
+        with handle:
+            yield from read_csv_chunks(handle, columns_of(table), SNAPSHOT_CHUNK_ROWS)
 
     # -- current tables ----------------------------------------------------------------------
     def write_current(
@@ -482,6 +534,13 @@ class DataStore:
             frame = frames[table]
             write_csv(self.root / f"{table}.csv", frame if frame is not None else pd.DataFrame(), columns_of(table))
             failpoint("current-written")
+
+
+def _dated(rows: pd.DataFrame, day: str) -> pd.DataFrame:
+    """Rows with an empty snapshot_date get `day` (the snapshot that first holds them)."""
+    if rows.empty:
+        return rows
+    return rows.assign(snapshot_date=rows["snapshot_date"].where(rows["snapshot_date"].astype(str) != "", day))
 
 
 def stack_frames(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:

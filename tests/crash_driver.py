@@ -16,17 +16,16 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 from flows.batches import BATCH_SIZE
 from flows.current import rebuild_current
-from flows.ingest import BatchResult, process_refs, snapshot_day, validate_tables
+from flows.ingest import process_refs, snapshot_day
 from flows.local_source import collect_local
 from flows.rows import report_id_for
+from flows.run_rows import RunRows
+from flows.staging import StagedRows
 from flows.store import DataStore
 from parsers.extract import EXTRACTOR_VERSION
 from parsers.report import process_document
-from validations.schemas import columns_of
 
 
 def run_once(inbox: Path, data_dir: Path, phases=None) -> None:
@@ -51,21 +50,14 @@ def run_once(inbox: Path, data_dir: Path, phases=None) -> None:
             if previous and not ref.error and previous == (ref.sha256, ref.parser, EXTRACTOR_VERSION):
                 continue
             refs.append(ref)
-        phase("parse")
-        merged = BatchResult()
+        phase("parse")  # each batch validated and its figures staged in the data dir, as the flow does
+        rows = RunRows(StagedRows(data_dir), day)
         for i in range(0, len(refs), BATCH_SIZE):
-            part = process_refs(refs[i : i + BATCH_SIZE], str(data_dir), day)
-            merged.reports.extend(part.reports)
-            merged.indicators.extend(part.indicators)
-            merged.processed_ids |= part.processed_ids
-            merged.protect_ids |= part.protect_ids
-        phase("validate")
-        reports = pd.DataFrame(merged.reports, columns=columns_of("reports"))
-        indicators = pd.DataFrame(merged.indicators, columns=columns_of("indicators"))
-        valid_reports, valid_ind, rejected = validate_tables(reports, indicators, day)
+            rows.add(process_refs(refs[i : i + BATCH_SIZE], str(data_dir), day))
         phase("commit")
-        if merged.processed_ids or not reports.empty:
-            store.commit(day, merged.processed_ids, valid_reports, valid_ind, rejected, merged.protect_ids)
+        if rows.processed_ids or not rows.reports.empty:
+            store.commit(day, rows.processed_ids, rows.valid_reports, rows.staged, rows.rejected, rows.protect_ids)
+        rows.staged.remove()
         phase("rebuild")
         rebuild_current(store)
         phase("done")

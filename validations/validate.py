@@ -194,6 +194,10 @@ def validate_batch(
             failed = reports[reports["report_id"].astype(str).isin(set(rejected_reports["row_id"]))]
             demoted, _ = split_valid(_demote(failed, rejected_reports), "reports", day)
             valid_reports = pd.concat([valid_reports, demoted], ignore_index=True)
+            # in the order read: the same order whether a run is validated at once or batch by batch
+            position = dict(zip(reports["report_id"], range(len(reports)), strict=True))
+            valid_reports = valid_reports.sort_values("report_id", key=lambda ids: ids.map(position), kind="stable")
+            valid_reports = valid_reports.reset_index(drop=True)
     landed = set(valid_reports["report_id"])
     with validation_context(as_of=day, report_ids=landed):
         valid_ind, rejected_ind = split_valid(indicators, "indicators", day)
@@ -213,6 +217,11 @@ def validate_batch(
             )
             valid_ind = valid_ind[~hit].reset_index(drop=True)
     valid_reports = _recount(valid_reports, valid_ind, rejected_ind)
+    if len(rejected_ind) > 1:  # figures in the order read (those of rejected reports were appended)
+        position = dict(
+            zip(indicators["indicator_row_id"].astype(str)[::-1], range(len(indicators))[::-1], strict=True)
+        )
+        rejected_ind = rejected_ind.sort_values("row_id", key=lambda ids: ids.map(position), kind="stable")
     rejected = pd.concat([rejected_reports, rejected_ind], ignore_index=True)
     return valid_reports, valid_ind, rejected
 
