@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
+import re
+from collections import Counter
 from datetime import date
 from itertools import combinations
 from pathlib import Path
@@ -12,6 +16,7 @@ import pytest
 from flows.duplicates import TEXT_RELATED, find_duplicates
 from flows.progress import build_progress
 from flows.rows import DocRef, indicator_rows, report_row
+from parsers import fingerprint
 from parsers.fingerprint import DUPLICATE_DISTANCE, distance, simhash
 from parsers.report import process_document
 from tests.conftest import ROOT, SAMPLE_INBOX
@@ -178,3 +183,33 @@ def test_pair_search_finds_exactly_the_pairs_the_definition_gives(seed: int) -> 
     found = {rid: dup for rid, dup in zip(reports_df["report_id"], got, strict=True) if dup}
     assert found == _brute_force_duplicates(reports_df, ind_df)
     assert found  # the generator does make duplicates, so agreement is not trivially on nothing
+
+
+def _simhash_by_definition(text: str) -> str:
+    """SimHash spelled out shingle by shingle and bit by bit (what parsers/fingerprint.py computes in bulk)."""
+    compact = re.sub(r"[\W_]+", "", text)
+    if len(compact) < fingerprint.MIN_CHARS:
+        return ""
+    counts = Counter(compact[i : i + fingerprint.SHINGLE] for i in range(len(compact) - fingerprint.SHINGLE + 1))
+    score = [0] * fingerprint.BITS
+    for shingle, n in counts.items():
+        h = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
+        for i in range(fingerprint.BITS):
+            score[i] += n if h >> i & 1 else -n
+    return f"{sum(1 << i for i in range(fingerprint.BITS) if score[i] > 0):016x}"
+
+
+def test_simhash_is_the_definition() -> None:
+    rng = random.Random(7)
+    texts = [
+        "短文本" * 10,
+        "",
+        "重复" * 300,
+        "a_b " * 200,
+        (SAMPLE_INBOX / "huaian-2022-06-15.txt").read_text(encoding="utf-8"),
+    ]
+    texts += [
+        "".join(rng.choice("工会职工技能培训万人次。,ab 12_") for _ in range(rng.randint(80, 600))) for _ in range(60)
+    ]
+    for text in texts:
+        assert fingerprint.simhash(text) == _simhash_by_definition(text)
