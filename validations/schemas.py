@@ -26,6 +26,7 @@ from validations.rules import (  # noqa: F401
     REPORT_STATUSES,
     elementwise,
     indicator_ids,
+    per_distinct,
     text,
 )
 
@@ -122,11 +123,11 @@ class ReportSchema(pa.DataFrameModel):
 
     @pa.check("url", name="url_scheme_allowed", error="URL scheme is not http, https or file")
     def url_scheme_allowed(cls, s: Series[str]) -> Series[bool]:
-        return s.map(rules.url_scheme_allowed).astype(bool)
+        return per_distinct(rules.url_scheme_allowed, s)
 
     @pa.check("city_code", name="city_code_known", error="not a city code of the administrative-division data")
     def city_code_known(cls, s: Series[str]) -> Series[bool]:
-        return s.map(rules.city_code_known).astype(bool)
+        return per_distinct(rules.city_code_known, s)
 
     @pa.check("publish_date", name="publish_date_real", error="not a calendar date (or month)")
     def publish_date_real(cls, s: Series[str]) -> Series[bool]:
@@ -134,18 +135,17 @@ class ReportSchema(pa.DataFrameModel):
 
     @pa.check("fetched_at", name="fetched_at_iso", error="not an ISO 8601 timestamp")
     def fetched_at_iso(cls, s: Series[str]) -> Series[bool]:
-        return s.map(rules.iso_datetime).astype(bool)
+        return per_distinct(rules.iso_datetime, s)
 
     @pa.dataframe_check(
         name="place_matches_code", ignore_na=False, error="city and province are not those of city_code"
     )
     def place_matches_code(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (
-                rules.place_matches_code(text(c), text(p), text(k))
-                for c, p, k in zip(df["city"], df["province"], df["city_code"], strict=True)
-            ),
-            df.index,
+        return per_distinct(
+            lambda c, p, k: rules.place_matches_code(text(c), text(p), text(k)),
+            df["city"],
+            df["province"],
+            df["city_code"],
         )
 
     @pa.dataframe_check(
@@ -159,7 +159,7 @@ class ReportSchema(pa.DataFrameModel):
         return elementwise(
             (
                 status == "rejected" or _in_window(text(d), latest)
-                for d, status in zip(df["publish_date"], df["status"], strict=True)
+                for d, status in zip(df["publish_date"].tolist(), df["status"].tolist(), strict=True)
             ),
             df.index,
         )
@@ -179,7 +179,9 @@ class ReportSchema(pa.DataFrameModel):
         return elementwise(
             (
                 rules.raw_path_matches(text(p), text(s), text(h))
-                for p, s, h in zip(df["raw_path"], df["source"], df["content_sha256"], strict=True)
+                for p, s, h in zip(
+                    df["raw_path"].tolist(), df["source"].tolist(), df["content_sha256"].tolist(), strict=True
+                )
             ),
             df.index,
         )
@@ -250,15 +252,15 @@ class IndicatorSchema(pa.DataFrameModel):
 
     @pa.check("url", name="url_scheme_allowed", error="URL scheme is not http, https or file")
     def url_scheme_allowed(cls, s: Series[str]) -> Series[bool]:
-        return s.map(rules.url_scheme_allowed).astype(bool)
+        return per_distinct(rules.url_scheme_allowed, s)
 
     @pa.check("city_code", name="city_code_known", error="not a city code of the administrative-division data")
     def city_code_known(cls, s: Series[str]) -> Series[bool]:
-        return s.map(rules.city_code_known).astype(bool)
+        return per_distinct(rules.city_code_known, s)
 
     @pa.check("snapshot_date", name="snapshot_date_real", error="not a calendar date")
     def snapshot_date_real(cls, s: Series[str]) -> Series[bool]:
-        return s.map(rules.real_date).astype(bool)
+        return per_distinct(rules.real_date, s)
 
     @pa.check("value", name="value_finite", error="value is not a finite number")
     def value_finite(cls, s: Series[float]) -> Series[bool]:
@@ -272,12 +274,11 @@ class IndicatorSchema(pa.DataFrameModel):
         name="place_matches_code", ignore_na=False, error="city and province are not those of city_code"
     )
     def place_matches_code(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (
-                rules.place_matches_code(text(c), text(p), text(k))
-                for c, p, k in zip(df["city"], df["province"], df["city_code"], strict=True)
-            ),
-            df.index,
+        return per_distinct(
+            lambda c, p, k: rules.place_matches_code(text(c), text(p), text(k)),
+            df["city"],
+            df["province"],
+            df["city_code"],
         )
 
     @pa.dataframe_check(
@@ -286,10 +287,7 @@ class IndicatorSchema(pa.DataFrameModel):
         error="publish date is not a calendar date between 2017-01-01 and the row's snapshot day",
     )
     def publish_date_in_window(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (_in_window(text(d), text(s)) for d, s in zip(df["publish_date"], df["snapshot_date"], strict=True)),
-            df.index,
-        )
+        return per_distinct(lambda d, s: _in_window(text(d), text(s)), df["publish_date"], df["snapshot_date"])
 
     @pa.dataframe_check(
         name="name_matches_taxonomy",
@@ -297,12 +295,11 @@ class IndicatorSchema(pa.DataFrameModel):
         error="indicator_name or category differ from the taxonomy's for this indicator",
     )
     def name_matches_taxonomy(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (
-                rules.taxonomy_name_and_category(i) == (text(n), text(c))
-                for i, n, c in zip(df["indicator"], df["indicator_name"], df["category"], strict=True)
-            ),
-            df.index,
+        return per_distinct(
+            lambda i, n, c: rules.taxonomy_name_and_category(i) == (text(n), text(c)),
+            df["indicator"],
+            df["indicator_name"],
+            df["category"],
         )
 
     @pa.dataframe_check(
@@ -311,9 +308,7 @@ class IndicatorSchema(pa.DataFrameModel):
         error="the taxonomy does not count this indicator in this unit",
     )
     def unit_allowed_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (rules.unit_allowed(i, u) for i, u in zip(df["indicator"], df["unit"], strict=True)), df.index
-        )
+        return per_distinct(rules.unit_allowed, df["indicator"], df["unit"])
 
     @pa.dataframe_check(
         name="value_plausible",
@@ -324,7 +319,7 @@ class IndicatorSchema(pa.DataFrameModel):
         return elementwise(
             (
                 not rules.finite(v) or abs(v) <= rules.max_abs_value(u)
-                for v, u in zip(df["value"], df["unit"], strict=True)
+                for v, u in zip(df["value"].tolist(), df["unit"].tolist(), strict=True)
             ),
             df.index,
         )
@@ -338,7 +333,13 @@ class IndicatorSchema(pa.DataFrameModel):
         return elementwise(
             (
                 not (v < 0 or (rules.finite(h) and h < 0)) or rules.states_decrease(text(m), text(e))
-                for v, h, m, e in zip(df["value"], df["value_high"], df["mention"], df["evidence"], strict=True)
+                for v, h, m, e in zip(
+                    df["value"].tolist(),
+                    df["value_high"].tolist(),
+                    df["mention"].tolist(),
+                    df["evidence"].tolist(),
+                    strict=True,
+                )
             ),
             df.index,
         )
@@ -358,7 +359,13 @@ class IndicatorSchema(pa.DataFrameModel):
         return elementwise(
             (
                 ok(i, u, v, h)
-                for i, u, v, h in zip(df["indicator"], df["unit"], df["value"], df["value_high"], strict=True)
+                for i, u, v, h in zip(
+                    df["indicator"].tolist(),
+                    df["unit"].tolist(),
+                    df["value"].tolist(),
+                    df["value_high"].tolist(),
+                    strict=True,
+                )
             ),
             df.index,
         )
@@ -383,7 +390,9 @@ class IndicatorSchema(pa.DataFrameModel):
         name="mention_in_evidence", ignore_na=False, error="the mention is not inside its evidence sentence"
     )
     def mention_in_evidence(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise((text(m) in text(e) for m, e in zip(df["mention"], df["evidence"], strict=True)), df.index)
+        return elementwise(
+            (text(m) in text(e) for m, e in zip(df["mention"].tolist(), df["evidence"].tolist(), strict=True)), df.index
+        )
 
     @pa.dataframe_check(
         name="offsets_span_mention",
@@ -457,7 +466,7 @@ class ProgressSchema(pa.DataFrameModel):
 
     @pa.check("city_code", name="city_code_known", error="not a city code of the administrative-division data")
     def city_code_known(cls, s: Series[str]) -> Series[bool]:
-        return s.map(rules.city_code_known).astype(bool)
+        return per_distinct(rules.city_code_known, s)
 
     @pa.check("publish_date", name="publish_date_real", error="not a calendar date (or month)")
     def publish_date_real(cls, s: Series[str]) -> Series[bool]:
@@ -479,7 +488,9 @@ class ProgressSchema(pa.DataFrameModel):
             place = city_of_code(code) if code else None
             return not code or (place is not None and place.city == city)
 
-        return elementwise((ok(text(c), text(k)) for c, k in zip(df["city"], df["city_code"], strict=True)), df.index)
+        return elementwise(
+            (ok(text(c), text(k)) for c, k in zip(df["city"].tolist(), df["city_code"].tolist(), strict=True)), df.index
+        )
 
     @pa.dataframe_check(
         name="unit_allowed_for_indicator",
@@ -487,9 +498,7 @@ class ProgressSchema(pa.DataFrameModel):
         error="the taxonomy does not count this indicator in this unit",
     )
     def unit_allowed_for_indicator(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (rules.unit_allowed(i, u) for i, u in zip(df["indicator"], df["unit"], strict=True)), df.index
-        )
+        return per_distinct(rules.unit_allowed, df["indicator"], df["unit"])
 
     @pa.dataframe_check(
         name="previous_point_earlier",
@@ -505,7 +514,12 @@ class ProgressSchema(pa.DataFrameModel):
         return elementwise(
             (
                 ok(v, text(d), text(p))
-                for v, d, p in zip(df["previous_value"], df["previous_date"], df["publish_date"], strict=True)
+                for v, d, p in zip(
+                    df["previous_value"].tolist(),
+                    df["previous_date"].tolist(),
+                    df["publish_date"].tolist(),
+                    strict=True,
+                )
             ),
             df.index,
         )
@@ -531,7 +545,13 @@ class ProgressSchema(pa.DataFrameModel):
         return elementwise(
             (
                 ok(v, p, c, pc)
-                for v, p, c, pc in zip(df["value"], df["previous_value"], df["change"], df["change_pct"], strict=True)
+                for v, p, c, pc in zip(
+                    df["value"].tolist(),
+                    df["previous_value"].tolist(),
+                    df["change"].tolist(),
+                    df["change_pct"].tolist(),
+                    strict=True,
+                )
             ),
             df.index,
         )
