@@ -1,9 +1,10 @@
-"""Task runners for the ingest flow: Prefect's thread pool (default) or a Dask cluster (prefect-dask). Reads nothing.
+"""Task runners for the ingest flow: Prefect's thread pool (default) or process pool, or a Dask cluster. Reads nothing.
 
-`changai run --task-runner dask [--dask-address tcp://host:8786]` picks one (or CHANGAI_TASK_RUNNER and
-CHANGAI_DASK_ADDRESS). Parsing and extraction are CPU-bound Python: threads share one core (the GIL),
-Dask worker processes use every core of every machine in the cluster. Collecting documents (disk,
-network) always stays in threads of the flow's own process, which also owns the data dir.
+`changai run --task-runner processes|dask [--dask-address tcp://host:8786]` picks one (or CHANGAI_TASK_RUNNER
+and CHANGAI_DASK_ADDRESS). Parsing and extraction are CPU-bound Python: threads share one core (the GIL),
+a process pool uses every core of this machine (Prefect's own ProcessPoolTaskRunner, nothing to install),
+Dask worker processes every core of every machine in the cluster (prefect-dask). Collecting documents
+(disk, network) always stays in threads of the flow's own process, which also owns the data dir.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-RUNNERS = ("threads", "dask")
+RUNNERS = ("threads", "processes", "dask")
 THREAD_WORKERS = 4  # collect tasks wait on disk and network; parse batches hold the GIL anyway
 CONNECT_TIMEOUT = 5.0  # seconds to wait for a --dask-address scheduler before giving up
 
@@ -27,7 +28,7 @@ class RunnerError(ValueError):
 def choose(kind: str | None, address: str | None) -> tuple[str, str | None]:
     """The runner kind and scheduler address from the CLI flags, else CHANGAI_TASK_RUNNER / CHANGAI_DASK_ADDRESS.
 
-    An address alone means dask; threads with an address is a contradiction and refused.
+    An address alone means dask; threads or processes with an address is a contradiction and refused.
     """
     kind = (kind or os.environ.get("CHANGAI_TASK_RUNNER", "")).strip().lower() or None
     address = (address or os.environ.get("CHANGAI_DASK_ADDRESS", "")).strip() or None
@@ -35,7 +36,7 @@ def choose(kind: str | None, address: str | None) -> tuple[str, str | None]:
         kind = "dask" if address else "threads"
     if kind not in RUNNERS:
         raise RunnerError(f"unknown task runner {kind!r} (one of: {', '.join(RUNNERS)})")
-    if kind == "threads" and address:
+    if kind != "dask" and address:
         raise RunnerError(f"a Dask scheduler address ({address}) needs --task-runner dask")
     return kind, address
 
@@ -67,6 +68,11 @@ def make_task_runner(kind: str = "threads", address: str | None = None, workers:
         from prefect.task_runners import ThreadPoolTaskRunner
 
         return ThreadPoolTaskRunner(max_workers=THREAD_WORKERS)
+    if kind == "processes":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        # spawned workers import the flow's modules once each (~2-3 s), then parse batch after batch
+        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count() or 2)
     if kind != "dask":
         raise RunnerError(f"unknown task runner {kind!r} (one of: {', '.join(RUNNERS)})")
     # the scheduler and nannies log every worker start and stop at INFO; worker processes inherit this
@@ -96,8 +102,13 @@ def _is_dask(runner: Any) -> bool:
 
 def parallelism() -> int:
     """How many parse batches the current flow's task runner runs at once: 1 for threads (the GIL), the
-    cluster's worker threads on Dask. Starts (or connects to) the cluster, so ask only when there is work."""
+    pool's processes, the cluster's worker threads on Dask. Starts (or connects to) a Dask cluster, so ask
+    only when there is work."""
+    from prefect.task_runners import ProcessPoolTaskRunner
+
     runner = _flow_runner()
+    if isinstance(runner, ProcessPoolTaskRunner):
+        return max(1, runner._max_workers)  # no public accessor in Prefect 3.8
     if not _is_dask(runner):
         return 1
     try:

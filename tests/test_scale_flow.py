@@ -145,6 +145,39 @@ def test_dask_runner_gives_the_same_tables(prefect_harness, inbox: Path, tmp_pat
     assert_same_tables(threads, dask)
 
 
+@pytest.mark.flow
+def test_process_pool_runner_gives_the_same_tables(
+    prefect_harness, inbox: Path, tmp_path: Path, today, small_batches
+) -> None:
+    """`--task-runner processes`: Prefect's own process pool, nothing to install, every core of this machine."""
+    from prefect import get_client
+
+    from flows.ingest import ingest
+    from flows.runners import make_task_runner
+
+    today("2026-03-02")
+    threads = fresh_data_dir(tmp_path, "threads")
+    run(ingest, threads, inbox)
+    procs = fresh_data_dir(tmp_path, "procs")
+    on_pool = ingest.with_options(task_runner=make_task_runner("processes", workers=2))
+    state = on_pool(data_dir=str(procs), inbox=str(inbox), return_state=True)
+    assert state.is_completed(), state.message
+    summary = state.result()
+    assert summary["reports_read"] == N_REPORTS and summary["duplicates"] > 0
+    assert_same_tables(threads, procs)
+    ours = threads / "snapshots" / "2026-03-02" / "indicators.csv"
+    assert (Path(summary["snapshot_path"]) / "indicators.csv").read_bytes() == ours.read_bytes()
+    # two workers: 32 documents in 4 batches of 8, each a task run of this flow run that completed
+    with get_client(sync_client=True) as client:
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        )
+    batches = [r for r in runs if r.name.startswith("parse-extract-batch")]
+    assert len(batches) == 4 and all(r.state.is_completed() for r in batches)
+
+
 def _closed_port() -> int:
     import socket
 
@@ -173,7 +206,7 @@ def test_cli_runner_flags_fail_before_prefect_starts(tmp_path: Path) -> None:
     result = changai(*base, "--task-runner", "threads", "--dask-address", address, cwd=ROOT)
     assert result.returncode == 2 and f"a Dask scheduler address ({address}) needs --task-runner dask" in result.stderr
     result = changai(*base, cwd=ROOT, env_extra={"CHANGAI_TASK_RUNNER": "ray"})
-    assert result.returncode == 2 and "unknown task runner 'ray' (one of: threads, dask)" in result.stderr
+    assert result.returncode == 2 and "unknown task runner 'ray' (one of: threads, processes, dask)" in result.stderr
     result = changai(*base, "--task-runner", "ray", cwd=ROOT)
     assert result.returncode == 2 and "invalid choice: 'ray'" in result.stderr
     assert not (data / "snapshots").exists() and not (data / "reports.csv").exists()
