@@ -6,7 +6,7 @@ same run again (nothing new: the incremental no-op). Also measures the extractio
 same reports in this process and `changai run` over an empty inbox (the fixed start-up), and
 prints wall / (core + start-up). Writes only under --workdir.
 
-    python -m benchmarks.bench_run --n 10000 --sizes 2500,5000 [--task-runner dask]
+    python -m benchmarks.bench_run --n 10000 --sizes 2500,5000 [--task-runner processes|dask]
 """
 
 from __future__ import annotations
@@ -43,12 +43,34 @@ def fresh_data_dir(work: Path, name: str) -> Path:
     return d
 
 
+def staged_batches(data: Path) -> int:
+    """Parse batches the run has validated and staged so far (flows/staging.py part files in the data dir)."""
+    return sum(1 for _ in data.glob(".changai-stage-*/part-*.pkl"))
+
+
 def run(work: Path, inbox: Path, data: Path, runner: list[str]) -> Measured:
     env = bench_env(work / "prefect-home", CHANGAI_TODAY=DAY)
-    m = measure([*changai_cmd(), "run", "--inbox", str(inbox), "--data-dir", str(data), *runner], env=env, cwd=work)
+    cmd = [*changai_cmd(), "run", "--inbox", str(inbox), "--data-dir", str(data), *runner]
+    m = measure(cmd, env=env, cwd=work, probe=lambda: staged_batches(data))
     if m.returncode != 0:
         raise SystemExit(f"changai run failed ({m.returncode}):\n{m.stdout}\n{m.stderr[-3000:]}")
     return m
+
+
+def memory_by_batch(m: Measured) -> str:
+    """The run process's RSS as parse batches are staged, then its peak after the last one (commit, rebuild)."""
+    after: dict[int, int] = {}
+    for _, rss, batches in m.trace:
+        if batches:
+            after[batches] = max(after.get(batches, 0), rss)
+    if not after:
+        return "no staged batches seen"
+    last = max(after)
+    picks = sorted({1, last // 4, last // 2, 3 * last // 4, last} - {0})
+    staged_at = next(t for t, _, b in m.trace if b == last)
+    later = max((rss for t, rss, _ in m.trace if t > staged_at), default=0)
+    parse = ", ".join(f"{b}: {after[b] / 1024:.0f}" for b in picks if b in after)
+    return f"RSS MB after batch {parse} (of {last}); after parsing (commit, rebuild): peak {later / 1024:.0f} MB"
 
 
 def summary_line(m: Measured, keys: tuple[str, ...] = ("reports read", "indicators written")) -> str:
@@ -74,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="", help="smaller sizes to run first, e.g. 2500,5000 (memory vs N)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--workdir", type=Path, default=Path("/tmp/changai-bench"))
-    p.add_argument("--task-runner", choices=("threads", "dask"), default=None)
+    p.add_argument("--task-runner", choices=("threads", "processes", "dask"), default=None)
     p.add_argument("--no-core", action="store_true", help="skip the in-process extraction core measurement")
     args = p.parse_args(argv)
     work = args.workdir
@@ -111,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(process tree {first.tree_rss_mb:5.0f} MB) | no-op re-run {again.wall:5.1f} s, "
             f"{again.max_rss_mb:4.0f} MB | {summary_line(first)}"
         )
+        print(f"          {memory_by_batch(first)}")
     if not args.no_core:
         core, _ = core_seconds(full, args.n)
         first = results[args.n][0]

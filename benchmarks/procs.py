@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 TIME = "/usr/bin/time"
 
@@ -23,6 +25,8 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    # (seconds since start, largest process's RSS in kB, probe()) every 0.2 s, when a probe is given
+    trace: list[tuple[float, int, Any]] = field(default_factory=list)
 
 
 def _children(pid: int) -> list[int]:
@@ -47,19 +51,28 @@ def _rss_kb(pid: int) -> int:
 
 
 def tree_rss_kb(pid: int) -> int:
-    total, todo = 0, [pid]
+    return sum(_tree_rss(pid))
+
+
+def _tree_rss(pid: int) -> list[int]:
+    """RSS in kB of every process in the tree under `pid` (itself included)."""
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
-        total += _rss_kb(p)
+        out.append(_rss_kb(p))
         todo += _children(p)
-    return total
+    return out
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
-    """Run `cmd` under /usr/bin/time -v when it exists (peak RSS of the biggest process)."""
+def measure(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, probe: Callable[[], Any] | None = None
+) -> Measured:
+    """Run `cmd` under /usr/bin/time -v when it exists (peak RSS of the biggest process); with a `probe`,
+    also a trace of the biggest process's RSS next to what probe() returns (e.g. batches done)."""
     use_time = Path(TIME).exists()
     full = [TIME, "-v", *cmd] if use_time else cmd
     peak = [0]
+    trace: list[tuple[float, int, Any]] = []
     started = time.perf_counter()
     proc = subprocess.Popen(
         full, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
@@ -68,7 +81,10 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None 
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            sizes = _tree_rss(proc.pid)
+            peak[0] = max(peak[0], sum(sizes))
+            if probe is not None:
+                trace.append((time.perf_counter() - started, max(sizes), probe()))
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -86,7 +102,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None 
             parts = [float(x) for x in w.group(1).split(":")]
             wall = sum(v * 60**i for i, v in enumerate(reversed(parts)))
         err = err.split("\tCommand being timed:")[0]
-    return Measured(wall, max_rss, peak[0] / 1024, proc.returncode, out, err)
+    return Measured(wall, max_rss, peak[0] / 1024, proc.returncode, out, err, trace)
 
 
 def changai_cmd() -> list[str]:

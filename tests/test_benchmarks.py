@@ -56,3 +56,26 @@ def test_the_pipeline_reads_city_date_and_figures() -> None:
         found += bool(result.place and result.place.city == r.city and result.publish_date == r.publish_date)
     assert found >= 0.95 * len(reports)  # a few short names are ambiguous (吉林 the city or the province)
     assert 15 <= figures / len(reports) <= 80
+
+
+def test_run_benchmark_reads_memory_per_staged_batch(tmp_path) -> None:
+    """bench_run's memory line: the run process's RSS as batches are staged, then the peak after parsing."""
+    import sys
+
+    from benchmarks.bench_run import memory_by_batch, staged_batches
+    from benchmarks.procs import Measured, measure
+
+    stage = tmp_path / ".changai-stage-1-0"
+    stage.mkdir()
+    (stage / "part-00000.pkl").write_bytes(b"x")
+    (stage / "part-00001.pkl").write_bytes(b"x")
+    assert staged_batches(tmp_path) == 2
+    trace = [(0.1, 100_000, 0), (1.0, 200_000, 1), (2.0, 210_000, 2), (3.0, 220_000, 3), (3.2, 230_000, 4)]
+    trace += [(4.0, 900_000, 0), (5.0, 300_000, 0)]  # folder gone after the commit: the rebuild's peak
+    m = Measured(5.0, 0, 0, 0, "", "", trace)
+    assert memory_by_batch(m) == (
+        "RSS MB after batch 1: 195, 2: 205, 3: 215, 4: 225 (of 4); after parsing (commit, rebuild): peak 879 MB"
+    )
+    # a real process, sampled with a probe
+    measured = measure([sys.executable, "-c", "import time; time.sleep(0.7)"], probe=lambda: "p")
+    assert measured.returncode == 0 and measured.trace and all(p == "p" and rss > 0 for _, rss, p in measured.trace)
