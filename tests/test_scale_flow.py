@@ -96,10 +96,14 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Batches of a few documents, so that a test-sized inbox keeps both workers busy (several batches)."""
+    """Batches of a few documents, so that a test-sized inbox keeps both workers busy (several batches).
+    Every document is read at the same second: which copy of a story is the original falls back to
+    fetched_at, and two runs whose reading crosses a second boundary at different files differ there."""
     import flows.batches
+    import flows.local_source
 
     monkeypatch.setattr(flows.batches, "MIN_BATCH", 8)
+    monkeypatch.setattr(flows.local_source, "now_iso", lambda: "2026-03-02T08:00:00+08:00")
 
 
 @pytest.mark.flow
