@@ -5,24 +5,22 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from parsers.classify import taxonomy
 
 
 @cache
-def _literal_automaton() -> ahocorasick.Automaton:
-    """Every literal keyword of the taxonomy, each with the ids of the keywords that are that word.
+def _literal_automaton() -> tuple[ahocorasick_rs.AhoCorasick, tuple[tuple[int, ...], ...]]:
+    """An automaton of every literal keyword of the taxonomy, and per word the ids of the keywords
+    that are that word.
 
     One Aho-Corasick pass over a sentence finds every word it contains, overlapping ones too
-    (省劳模 and 劳模), in C: a substring test per keyword, or a regex alternation (which reports no
-    overlapping words), would cost Python work per keyword or per match.
+    (省劳模 and 劳模), in compiled code: a substring test per keyword, or a regex alternation (which
+    reports no overlapping words), would cost Python work per keyword or per match.
     """
-    automaton = ahocorasick.Automaton()
-    for word, ids in taxonomy().literal_ids.items():
-        automaton.add_word(word, ids)
-    automaton.make_automaton()
-    return automaton
+    words = taxonomy().literal_ids
+    return ahocorasick_rs.AhoCorasick(list(words)), tuple(words.values())
 
 
 class KeywordHits:
@@ -30,7 +28,7 @@ class KeywordHits:
 
     def __init__(self, text: str) -> None:
         self._tax = taxonomy()
-        self._automaton = _literal_automaton()
+        self._automaton, self._word_ids = _literal_automaton()
         self._text = text
         self._span = (-1, -1)
         self._sentence = ""
@@ -42,10 +40,9 @@ class KeywordHits:
         if (start, end) == self._span:
             return
         self._span, self._sentence, self._gate_results, self._by_unit = (start, end), self._text[start:end], {}, {}
-        # each word once (a sentence may repeat one); iter(text, start, end) finds the words inside
-        # text[start:end] only, with no copy of it
-        found = {ids for _, ids in self._automaton.iter(self._text, start, end)}
-        self._literal = [i for ids in found for i in ids]
+        word_ids = self._word_ids
+        found = {word for word, _, _ in self._automaton.find_matches_as_indexes(self._sentence, overlapping=True)}
+        self._literal = [i for word in found for i in word_ids[word]]  # each word once: a sentence may repeat one
 
     def _kept(self, ids: list[int], presence: tuple[tuple[int, re.Pattern[str] | None], ...]) -> list[int]:
         """`ids` (literal keywords found) and the pattern keywords of `presence` whose text occurs, without
