@@ -11,16 +11,14 @@ from parsers.classify import taxonomy
 
 
 @cache
-def _literal_automaton() -> tuple[ahocorasick_rs.AhoCorasick, tuple[tuple[int, ...], ...]]:
-    """An automaton of every literal keyword of the taxonomy, and per word the ids of the keywords
-    that are that word.
+def _literal_automaton() -> ahocorasick_rs.AhoCorasick:
+    """An automaton of every literal keyword of the taxonomy (Taxonomy.literal_ids: word -> keyword ids).
 
     One Aho-Corasick pass over a sentence finds every word it contains, overlapping ones too
     (省劳模 and 劳模), in compiled code: a substring test per keyword, or a regex alternation (which
     reports no overlapping words), would cost Python work per keyword or per match.
     """
-    words = taxonomy().literal_ids
-    return ahocorasick_rs.AhoCorasick(list(words)), tuple(words.values())
+    return ahocorasick_rs.AhoCorasick(list(taxonomy().literal_ids))
 
 
 class KeywordHits:
@@ -28,7 +26,7 @@ class KeywordHits:
 
     def __init__(self, text: str) -> None:
         self._tax = taxonomy()
-        self._automaton, self._word_ids = _literal_automaton()
+        self._automaton = _literal_automaton()
         self._text = text
         self._span = (-1, -1)
         self._sentence = ""
@@ -40,9 +38,9 @@ class KeywordHits:
         if (start, end) == self._span:
             return
         self._span, self._sentence, self._gate_results, self._by_unit = (start, end), self._text[start:end], {}, {}
-        word_ids = self._word_ids
-        found = {word for word, _, _ in self._automaton.find_matches_as_indexes(self._sentence, overlapping=True)}
-        self._literal = [i for word in found for i in word_ids[word]]  # each word once: a sentence may repeat one
+        literal_ids = self._tax.literal_ids
+        found = set(self._automaton.find_matches_as_strings(self._sentence, overlapping=True))
+        self._literal = [i for word in found for i in literal_ids[word]]  # each word once: a sentence may repeat one
 
     def _kept(self, ids: list[int], presence: tuple[tuple[int, re.Pattern[str] | None], ...]) -> list[int]:
         """`ids` (literal keywords found) and the pattern keywords of `presence` whose text occurs, without
