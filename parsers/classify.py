@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from parsers.segments import Span
 
@@ -170,8 +171,9 @@ def _sentence_gates(kw: Keyword, ind: Indicator) -> tuple[re.Pattern[str], ...]:
     return tuple(g for g in gates if g is not None)
 
 
-@dataclass(frozen=True)
-class Classification:
+class Classification(NamedTuple):
+    """What a figure counts (a tuple: one is made per figure)."""
+
     indicator: str
     label: str
     score: float

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from parsers.segments import Span
 
@@ -61,9 +62,8 @@ def markers() -> PeriodMarkers:
     )
 
 
-@dataclass(frozen=True)
-class PeriodContext:
-    """Offsets around one figure, taken from parsers.segments.SpanIndex."""
+class PeriodContext(NamedTuple):
+    """Offsets around one figure, taken from parsers.segments.SpanIndex (a tuple: one is made per figure)."""
 
     start: int
     end: int
