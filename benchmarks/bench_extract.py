@@ -9,7 +9,7 @@ Every pass is timed twice: wall clock and this process's CPU time. On a machine 
 jobs the wall clock swings with their load; CPU time shows what the code costs. The best and the
 median pass are printed; stage figures are from the best pass.
 
-    python -m benchmarks.bench_extract --n 2000 [--repeat 5] [--profile]
+    python -m benchmarks.bench_extract --n 2000 [--repeat 5] [--profile] [--parts]
 """
 
 from __future__ import annotations
@@ -86,6 +86,56 @@ def run_core(inputs: list[CoreInput], stages: dict[str, float], cpu: dict[str, f
     return figures
 
 
+def run_parts(texts: list[str], repeat: int) -> tuple[float, dict[str, float]]:
+    """CPU seconds of extract over `texts` and of its parts, timing each call (the pass with the least
+    CPU time of `repeat`): quantity scan, classify, keyword candidates, period_of, sentence spans.
+
+    The parts are timed by wrapping what parsers.extract calls, so the wrappers' own cost lands in the
+    parts; the rest is locating clause and item, Mention rows and the table and label re-reads.
+    """
+    import parsers.extract as extract_module
+
+    clock = time.process_time
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(name: str, func):
+        def wrapper(*args, **kwargs):
+            c0 = clock()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[name] += clock() - c0
+
+        return wrapper
+
+    hits_class = extract_module.KeywordHits
+    saved = {name: getattr(extract_module, name) for name in ("scan", "classify", "period_of", "SpanIndex")}
+    saved_for_unit = hits_class.for_unit
+    try:
+        for module_name, part in (("scan", "scan"), ("classify", "classify"), ("period_of", "period_of")):
+            setattr(extract_module, module_name, timed(part, saved[module_name]))
+        extract_module.SpanIndex = timed("sentence spans", saved["SpanIndex"])
+        hits_class.for_unit = timed("candidates", saved_for_unit)
+        best: tuple[float, dict[str, float]] | None = None
+        for _ in range(repeat):
+            spent.clear()
+            c0 = clock()
+            for text in texts:
+                extract_module.extract(text)
+            total = clock() - c0
+            if best is None or total < best[0]:
+                best = (total, dict(spent))
+    finally:
+        for name, value in saved.items():
+            setattr(extract_module, name, value)
+        hits_class.for_unit = saved_for_unit
+    assert best is not None
+    return best
+
+
+PARTS = ("scan", "classify", "candidates", "period_of", "sentence spans")
+
+
 def run_whole(reports: list[Report]) -> float:
     from parsers.report import process_document
 
@@ -106,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--repeat", type=int, default=5, help="passes over the reports (best and median printed)")
     p.add_argument("--profile", action="store_true", help="print a cProfile of one core pass")
+    p.add_argument("--parts", action="store_true", help="print where extract's CPU time goes, timing each call")
     args = p.parse_args(argv)
 
     reports = list(generate(args.seed, args.n))
@@ -161,6 +212,17 @@ def main(argv: list[str] | None = None) -> int:
         f"whole process_document (decode + HTML + core + figure places): wall {n / whole:.0f} reports/s, "
         f"CPU {n / whole_cpu:.0f} reports/s"
     )
+
+    if args.parts:
+        from parsers.normalize import normalize_text
+
+        texts = [normalize_text(d.raw_text) for d in inputs]
+        total, spent = run_parts(texts, args.repeat)
+        print("  part of extract (CPU, timing each call)   ms/report  share")
+        for part in (*PARTS, "rest"):
+            secs = spent[part] if part != "rest" else total - sum(spent.values())
+            print(f"  {part:<40} {1e3 * secs / n:8.2f}  {100 * secs / total:5.1f} %")
+        print(f"  {'extract':<40} {1e3 * total / n:8.2f}")
 
     if args.profile:
         prof = cProfile.Profile()

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from parsers.segments import Span
 
@@ -170,79 +171,9 @@ def _sentence_gates(kw: Keyword, ind: Indicator) -> tuple[re.Pattern[str], ...]:
     return tuple(g for g in gates if g is not None)
 
 
-class KeywordHits:
-    """Which keywords can match in a sentence of one text, so a figure scores only those."""
+class Classification(NamedTuple):
+    """What a figure counts (a tuple: one is made per figure)."""
 
-    def __init__(self, text: str) -> None:
-        self._tax = taxonomy()
-        self._text = text
-        self._span = (-1, -1)
-        self._sentence = ""
-        self._literal: list[int] = []  # literal keywords the current sentence contains
-        self._gate_results: dict[re.Pattern[str], bool] = {}
-        self._by_unit: dict[str, list[int]] = {}
-
-    def _start_sentence(self, start: int, end: int) -> None:
-        if (start, end) == self._span:
-            return
-        tax = self._tax
-        sentence = self._text[start:end]
-        self._span, self._sentence, self._gate_results, self._by_unit = (start, end), sentence, {}, {}
-        literal: list[int] = []
-        # the sentence's characters that start a keyword, then one substring test per keyword (C speed)
-        for first in set(sentence) & tax.literal_first_chars:
-            for word in tax.literal_by_first[first]:
-                if word in sentence:
-                    literal.extend(tax.literal_ids[word])
-        self._literal = literal
-
-    def _kept(self, ids: list[int], presence: tuple[tuple[int, re.Pattern[str] | None], ...]) -> list[int]:
-        """`ids` (literal keywords found) and the pattern keywords of `presence` whose text occurs, without
-        those whose sentence gates fail, in keyword order."""
-        tax, sentence, gate_results = self._tax, self._sentence, self._gate_results
-        ids = ids + [i for i, pattern in presence if pattern is None or pattern.search(sentence)]
-        kept = []
-        for i in ids:
-            for gate in tax.sentence_gates[i]:
-                ok = gate_results.get(gate)
-                if ok is None:
-                    ok = gate_results[gate] = gate.search(sentence) is not None
-                if not ok:
-                    break
-            else:
-                kept.append(i)
-        kept.sort()
-        return kept
-
-    def for_unit(self, start: int, end: int, unit: str) -> list[int]:
-        """candidates(start, end) left to the keywords whose indicator counts in `unit` (classify skips
-        the others); kept per sentence, as the figures of a sentence come one after another."""
-        self._start_sentence(start, end)
-        ids = self._by_unit.get(unit)
-        if ids is None:
-            units = self._tax.keyword_units
-            literal = [i for i in self._literal if unit in units[i]]
-            ids = self._by_unit[unit] = self._kept(literal, _regex_presence_for_unit(unit))
-        return ids
-
-    def candidates(self, start: int, end: int) -> list[int]:
-        """Keyword ids that can count for a figure in the sentence text[start:end], in keyword order (the
-        order classify breaks ties in). Every keyword left out would be skipped or score 0 in classify:
-        a literal keyword the sentence does not contain, a pattern keyword whose text is not in it, a
-        keyword whose sentence requirement (taxonomy `requires`) the sentence does not meet."""
-        self._start_sentence(start, end)
-        return self._kept(self._literal, self._tax.regex_presence)
-
-
-@cache
-def _regex_presence_for_unit(unit: str) -> tuple[tuple[int, re.Pattern[str] | None], ...]:
-    """The pattern keywords whose indicator counts in `unit`, with their presence patterns."""
-    tax = taxonomy()
-    return tuple((i, p) for i, p in tax.regex_presence if unit in tax.keyword_units[i])
-
-
-@dataclass(frozen=True)
-class Classification:
     indicator: str
     label: str
     score: float
@@ -291,19 +222,45 @@ class _computed_once:
         return value
 
 
-@dataclass
 class Context:
-    """The text around one figure, cut to what can describe it."""
+    """The text around one figure, cut to what can describe it.
 
-    left: str  # the figure's list item before it, after any 'X等' examples and the previous figure
-    right: str  # the item after it, up to the next figure
-    noun_after: str  # the counted noun right after the unit (may be empty)
-    clause: str
-    clause_offset_of_end: int  # where the figure ends, relative to the clause start
-    sentence: str
-    clause_left: str = ""  # the clause before the figure
-    window: str = ""  # 40 characters before the figure through 10 after (for contextual keywords)
-    events: bool = False  # counted in 次/场: the verb phrase after it names the event
+    left, right, noun_after and events are read for every keyword scored; the clause, the sentence
+    and the window are cut from the text only when a keyword reaches them (most figures are settled
+    by their own item), and `*_start`/`*_end` keep their offsets for substring tests without a copy.
+    """
+
+    def __init__(
+        self, text: str, left: str, right: str, noun_after: str, start: int, end: int, clause: Span, sentence: Span
+    ) -> None:
+        self.text = text
+        self.left = left  # the figure's list item before it, after any 'X等' examples and the previous figure
+        self.right = right  # the item after it, up to the next figure
+        self.noun_after = noun_after  # the counted noun right after the unit (may be empty)
+        self.start, self.end = start, end
+        self.clause_start, self.clause_end = clause.start, clause.end
+        self.sentence_start, self.sentence_end = sentence.start, sentence.end
+        self.clause_offset_of_end = end - clause.start  # where the figure ends, relative to the clause start
+        # counted in 次/场: the verb phrase after it names the event
+        self.events = text[start:end].rstrip()[-1:] in ("次", "场")
+
+    @_computed_once
+    def clause(self) -> str:
+        return self.text[self.clause_start : self.clause_end]
+
+    @_computed_once
+    def sentence(self) -> str:
+        return self.text[self.sentence_start : self.sentence_end]
+
+    @_computed_once
+    def clause_left(self) -> str:
+        """The clause before the figure."""
+        return self.text[self.clause_start : self.start]
+
+    @_computed_once
+    def window(self) -> str:
+        """40 characters before the figure through 10 after (for contextual keywords)."""
+        return self.text[max(self.sentence_start, self.start - 40) : min(self.sentence_end, self.end + 10)]
 
     @_computed_once
     def has_own_noun(self) -> bool:
@@ -326,31 +283,28 @@ def context_of(
     left = text[max(item.start, prev_end) : start]
     if prev_end > item.start:
         left = CONJUNCTION_RE.split(left)[-1]  # 10项创新成果和1个…: before 和 is the previous figure's noun
-    left = EXAMPLES_END_RE.sub("", left)
+    if "等" in left:  # (EXAMPLES_END_RE needs one)
+        left = EXAMPLES_END_RE.sub("", left)
     item_end = min(item.end, next_start) if next_start is not None else item.end
     right = text[end:item_end]
     if next_start is not None and next_start <= item.end:
         # 省劳模52人和市劳模200人: after a conjunction starts the next figure's own noun
         right = CONJUNCTION_RE.split(right, maxsplit=1)[0]
-    # 40个项目的技能大赛, 价值10.5万元的关爱服务礼包: the noun may follow a 的
-    parts = NP_STOP_RE.split(right, maxsplit=2)
-    noun_after = parts[0]
-    if right.startswith("的", len(noun_after)) and len(parts) > 1:
-        noun_after = (noun_after + "的" + parts[1]) if noun_after else parts[1]
+    # 40个项目的技能大赛, 价值10.5万元的关爱服务礼包: the noun may follow a 的 (the first stop is one
+    # character when it is 的: the character class comes first in NP_STOP_RE)
+    stop = NP_STOP_RE.search(right)
+    if stop is None:
+        noun_after = right
+    elif stop.group() == "的":
+        after = NP_STOP_RE.search(right, stop.end())
+        tail = right[stop.end() : after.start()] if after is not None else right[stop.end() :]
+        noun_after = (right[: stop.start()] + "的" + tail) if stop.start() else tail
+    else:
+        noun_after = right[: stop.start()]
     noun_after = noun_after[:MAX_NP_CHARS]
     if noun_after[:1] in ("以", "左", "上", "余", "多"):
         noun_after = ""  # 60%以上, 1万人左右: a qualifier, not a noun
-    return Context(
-        left=left,
-        right=right,
-        noun_after=noun_after,
-        clause=text[clause.start : clause.end],
-        clause_offset_of_end=end - clause.start,
-        sentence=text[sentence.start : sentence.end],
-        clause_left=text[clause.start : start],
-        window=text[max(sentence.start, start - 40) : min(sentence.end, end + 10)],
-        events=text[start:end].rstrip()[-1:] in ("次", "场"),
-    )
+    return Context(text, left, right, noun_after, start, end, clause, sentence)
 
 
 def _score_keyword(kw: Keyword, ctx: Context, sc: dict, literal: str | None = None) -> tuple[float, str, int]:
@@ -408,6 +362,79 @@ def _score_keyword(kw: Keyword, ctx: Context, sc: dict, literal: str | None = No
     return best
 
 
+def _score_word(kw: Keyword, word: str, ctx: Context, sc: dict) -> tuple[float, str, int]:
+    """_score_keyword for a keyword that is a plain word which cannot overlap itself (every literal
+    keyword of the taxonomy, checked in _plans): the same scores from str.find instead of regex scans.
+
+    A word's matches are then all its occurrences. Along the right and the noun, a score falls with
+    the match's start and ties keep the first, so the first occurrence decides; along the left it
+    rises towards the figure, so the last occurrence decides, or the first when even the last is 20 or
+    more characters away (all tie then). Clause and sentence scores do not depend on where it occurs.
+    """
+    weight, n = kw.weight, len(word)
+    predicate = kw.kind == "predicate"
+    score, left_pos = 0.0, -1
+    if predicate:
+        # a predicate after the figure applies to what it counts: 4200多名农民工…实现学历提升
+        i = ctx.right.find(word)
+        if i != -1:
+            score = max(score, kw.weight + 0.6 * (1 - min(i, 20) / 20) + 0.02 * n)
+    else:
+        if ctx.events or ctx.selected:
+            # 两次举办“昆山工匠”技能大赛, 3人获评全国劳动模范: what follows names the thing
+            i = ctx.right.find(word)
+            if i != -1:
+                score = max(score, kw.weight * sc["item_factor"] + 0.4 * (1 - min(i, 20) / 20) + 0.02 * n)
+        i = ctx.noun_after.find(word)
+        if i != -1:
+            score = max(score, kw.weight * sc["item_factor"] + 0.6 * (1 - min(i, 20) / 20) + 0.02 * n)
+    left = ctx.left
+    j = left.rfind(word)
+    if j != -1:
+        distance = len(left) - (j + n)
+        if not predicate and ctx.noun_after and distance > 2:
+            j = -1  # 技工院校教师8个职称系列: the noun after the figure is what is counted
+        elif distance >= 20:
+            j = left.find(word)
+            distance = len(left) - (j + n)
+        if j != -1:
+            s = kw.weight * sc["item_factor"] + 0.5 * (1 - min(distance, 20) / 20) + 0.02 * n
+            if s > score:
+                score, left_pos = s, j
+    if score:
+        return score, word, left_pos
+    if not predicate and ctx.has_own_noun:
+        return 0.0, "", -1
+    # no word of its own in the item: the clause (a verb after the list), then the sentence
+    text = ctx.text
+    if predicate:  # a predicate follows the list it applies to
+        in_clause = text.find(word, max(ctx.end, ctx.clause_start), ctx.clause_end) != -1
+        s = weight * sc["predicate_clause_factor"] + 0.02 * n
+    else:
+        in_clause = text.find(word, ctx.clause_start, ctx.clause_end) != -1
+        s = weight * sc["clause_factor"] + 0.02 * n
+    if in_clause and s > 0.0:
+        return s, word, -1
+    if text.find(word, ctx.sentence_start, ctx.sentence_end) != -1:
+        factor = sc["predicate_sentence_factor"] if predicate else sc["sentence_factor"]
+        if ctx.selected:
+            factor = sc["selection_sentence_factor"]
+        return weight * factor + 0.02 * n, word, -1
+    return 0.0, "", -1
+
+
+@cache
+def _plans() -> tuple[tuple[Keyword, Indicator, str | None], ...]:
+    """Per keyword id: the keyword, its indicator, and its word when _score_word can score it."""
+    tax = taxonomy()
+    plans = []
+    for kw, literal in zip(tax.keywords, tax.keyword_literals, strict=True):
+        overlaps = literal is not None and any(literal[:k] == literal[-k:] for k in range(1, len(literal)))
+        fast = literal is not None and not overlaps and kw.kind in ("noun", "predicate")
+        plans.append((kw, tax.indicators[kw.indicator], literal if fast else None))
+    return tuple(plans)
+
+
 def classify(
     text: str,
     start: int,
@@ -429,17 +456,21 @@ def classify(
     """
     tax = taxonomy()
     sc = tax.scoring
+    plans = _plans()
     ctx = context_of(text, start, end, item, clause, sentence, prev_end, next_start)
-    item_text = ctx.left + ctx.right
-    best: Classification | None = None
+    item_text: str | None = None
+    best_score = 0.0
+    best: tuple[Indicator, str, str] | None = None  # indicator, matched text, left position
     keyword_ids = candidates if candidates is not None else range(len(tax.keywords))
     for kw_id in keyword_ids:
-        kw = tax.keywords[kw_id]
-        ind = tax.indicators[kw.indicator]
+        kw, ind, word = plans[kw_id]
         if unit not in ind.units:
             continue
-        if ind.blockers and any(b in item_text for b in ind.blockers):
-            continue
+        if ind.blockers:
+            if item_text is None:
+                item_text = ctx.left + ctx.right
+            if any(b in item_text for b in ind.blockers):
+                continue
         if ind.requires is not None and not ind.requires.search(
             ctx.window if ind.requires_scope == "window" else ctx.sentence
         ):
@@ -448,18 +479,13 @@ def classify(
             continue
         if kw.requires is not None and not kw.requires.search(ctx.window):
             continue
-        score, matched, left_pos = _score_keyword(kw, ctx, sc, tax.keyword_literals[kw_id])
-        if score and (best is None or score > best.score):
-            label = ind.labels.get(matched, matched)
-            quoted = _quoted_name_with(matched, ctx)
-            if quoted:
-                label = quoted  # “无锡工匠” vs “无锡大工匠”: a named title keeps series apart
-            if left_pos >= 0:
-                scope = tax.scope_re.search(ctx.left[:left_pos])
-                # 全市技术工人 is the city's total, not a 市级 category
-                if scope and not ctx.left[: scope.start()].endswith("全") and not label.startswith(scope.group(1)):
-                    label = scope.group(1) + label
-            best = Classification(kw.indicator, label, score, matched)
+        if word is not None:
+            score, matched, left_pos = _score_word(kw, word, ctx, sc)
+        else:
+            score, matched, left_pos = _score_keyword(kw, ctx, sc, tax.keyword_literals[kw_id])
+        if score and (best is None or score > best_score):
+            best_score, best = score, (ind, matched, left_pos)
+    best_class = None if best is None else _labelled(best[0], best[1], best[2], best_score, ctx, tax)
     if (
         previous is not None
         and previous.indicator != OTHER
@@ -471,20 +497,37 @@ def classify(
         base = LEADING_SCOPE_RE.sub("", previous.label) if previous.label else previous.keyword
         return Classification(previous.indicator, scope + (base or previous.keyword), previous.score, previous.keyword)
     inheritable = previous is not None and previous.indicator != OTHER and unit in tax.units_of(previous.indicator)
-    if inheritable and not ctx.has_own_noun and (best is None or best.score < sc["strong"]):
+    if inheritable and not ctx.has_own_noun and (best_class is None or best_class.score < sc["strong"]):
         # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
         return Classification(previous.indicator, previous.label, previous.score, previous.keyword)
-    if inheritable and SUBTOTAL_RE.search(ctx.clause_left) and (best is None or best.score < sc["strong"]):
+    if inheritable and SUBTOTAL_RE.search(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
         # 其中一线职工24名: a sub-total counts what its total counts
         return Classification(previous.indicator, other_label(ctx.left, ctx.noun_after) or previous.label, 0.0, "")
-    if best is None or best.score < sc["threshold"]:
-        return Classification(OTHER, other_label(ctx.left, ctx.noun_after), best.score if best else 0.0, "")
-    return best
+    if best_class is None or best_class.score < sc["threshold"]:
+        score = best_class.score if best_class else 0.0
+        return Classification(OTHER, other_label(ctx.left, ctx.noun_after), score, "")
+    return best_class
+
+
+def _labelled(ind: Indicator, matched: str, left_pos: int, score: float, ctx: Context, tax: Taxonomy) -> Classification:
+    """The winning keyword's classification: its canonical label, a quoted title around it, a scope word before it."""
+    label = ind.labels.get(matched, matched)
+    quoted = _quoted_name_with(matched, ctx)
+    if quoted:
+        label = quoted  # “无锡工匠” vs “无锡大工匠”: a named title keeps series apart
+    if left_pos >= 0:
+        scope = tax.scope_re.search(ctx.left[:left_pos])
+        # 全市技术工人 is the city's total, not a 市级 category
+        if scope and not ctx.left[: scope.start()].endswith("全") and not label.startswith(scope.group(1)):
+            label = scope.group(1) + label
+    return Classification(ind.id, label, score, matched)
 
 
 def _quoted_name_with(word: str, ctx: Context) -> str:
     """The quoted title containing the matched keyword, if the figure's own item quotes one."""
     for part in (ctx.left, ctx.noun_after):
+        if "“" not in part and "「" not in part:
+            continue  # (QUOTED_RE needs an opening mark)
         for m in QUOTED_RE.finditer(part):
             name = m.group(1) or m.group(2)
             if word and word in name:

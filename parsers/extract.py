@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from parsers.classify import KeywordHits, classify, taxonomy
+from parsers.classify import classify, taxonomy
+from parsers.keyword_hits import KeywordHits
 from parsers.model import Mention
 from parsers.periods import PeriodContext, period_of
 from parsers.quantities import scan

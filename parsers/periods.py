@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from parsers.segments import Span
 
@@ -61,9 +62,8 @@ def markers() -> PeriodMarkers:
     )
 
 
-@dataclass(frozen=True)
-class PeriodContext:
-    """Offsets around one figure, taken from parsers.segments.SpanIndex."""
+class PeriodContext(NamedTuple):
+    """Offsets around one figure, taken from parsers.segments.SpanIndex (a tuple: one is made per figure)."""
 
     start: int
     end: int
@@ -89,7 +89,7 @@ def _annual_framing(mk: PeriodMarkers, sentence_left: str) -> bool:
             continue  # 全年化 (year-round) is not a reporting year
         if not sentence_left[max(0, m.start() - 2) : m.start()].endswith(mk.annual_not_after):
             return True
-    for m in mk.year_topic.finditer(sentence_left):
+    for m in mk.year_topic.finditer(sentence_left) if "年" in sentence_left else ():  # (every year_topic has 年)
         tail = sentence_left[m.end() : m.end() + 14]
         # 在2022年实施的…行动中: a year inside a relative clause frames nothing
         if "在" in m.group(0) and "的" in tail.split(",")[0]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick_rs
+
 from parsers.model import Place
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -54,8 +56,9 @@ class _Index:
     short: dict[str, tuple[str, ...]]  # short name -> codes
     pinyin: dict[str, tuple[str, ...]]  # pinyin of the short name -> codes
     surfaces: dict[str, tuple[tuple[str, int], ...]]  # surface -> ((code, kind), ...); () for a blocker
-    prefixes: dict[str, tuple[int, ...]]  # first two characters -> surface lengths, longest first
-    prefix_re: re.Pattern[str]  # where a prefix may start: its first character, its second after it
+    # every surface of two or more characters (blockers too), matched leftmost-longest; pattern index -> surface
+    matcher: ahocorasick_rs.AhoCorasick
+    matcher_surfaces: tuple[str, ...]
     stop_short: frozenset[str]
     weak_full: frozenset[str]
     city_codes: frozenset[str]
@@ -117,21 +120,15 @@ def _index() -> _Index:
             surfaces[alias].append((row["code"], _FULL))
     for word in block:
         surfaces.setdefault(word, [])
-    prefix_lengths: dict[str, set[int]] = defaultdict(set)
-    for surface in surfaces:
-        if len(surface) >= 2:
-            prefix_lengths[surface[:2]].add(len(surface))
+    matcher_surfaces = tuple(surface for surface in surfaces if len(surface) >= 2)
     return _Index(
         places=places,
         full={k: tuple(v) for k, v in full.items()},
         short={k: tuple(v) for k, v in short.items()},
         pinyin={k: tuple(v) for k, v in pinyin.items()},
         surfaces={k: tuple(v) for k, v in surfaces.items()},
-        prefixes={k: tuple(sorted(v, reverse=True)) for k, v in prefix_lengths.items()},
-        prefix_re=re.compile(
-            "[" + re.escape("".join(sorted({p[0] for p in prefix_lengths}))) + "]"
-            "(?=[" + re.escape("".join(sorted({p[1] for p in prefix_lengths}))) + "])"
-        ),
+        matcher=ahocorasick_rs.AhoCorasick(list(matcher_surfaces), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+        matcher_surfaces=matcher_surfaces,
         stop_short=frozenset(stop),
         weak_full=frozenset(weak),
         city_codes=frozenset(p.city_code for p in places.values() if p.city_code),
@@ -192,28 +189,22 @@ def _choose_by_rank(places: list[Place]) -> Place | None:
 
 
 def _raw_scan(text: str, idx: _Index) -> list[tuple[int, int, str]]:
-    """Leftmost-longest scan for every surface (blockers are consumed and dropped)."""
-    prefixes = idx.prefixes
-    surfaces = idx.surfaces
+    """Leftmost-longest scan for every surface (blockers are consumed and dropped).
+
+    The automaton finds the leftmost-longest surfaces in one compiled pass; a full name whose suffix
+    belongs to the next word is cut back, and the scan then starts again at the character given back.
+    """
+    surfaces, names = idx.surfaces, idx.matcher_surfaces
     out: list[tuple[int, int, str]] = []
-    last_end = 0
-    # one C scan for the characters that can start a prefix (about 1 in 8), then the exact test
-    starts = [i for m in idx.prefix_re.finditer(text) if text[(i := m.start()) : i + 2] in prefixes]
-    for i in starts:
-        if i < last_end:
-            continue
-        entry: tuple[tuple[str, int], ...] | None = None
-        surface = ""
-        for length in prefixes[text[i : i + 2]]:
-            surface = text[i : i + length]
-            if len(surface) == length:
-                entry = surfaces.get(surface)
-                if entry is not None:
-                    break
-        if entry is None:
-            continue
-        end = i + len(surface)
-        last_end = end
+    offset = 0  # where the current pass over the text began
+    matches = idx.matcher.find_matches_as_indexes(text)
+    k = 0
+    while k < len(matches):
+        pattern, i, end = matches[k]
+        k += 1
+        surface = names[pattern]
+        entry = surfaces[surface]
+        i, end = i + offset, end + offset
         if not entry:  # an ordinary word such as 长治久安
             continue
         nxt = text[end : end + 1]
@@ -223,7 +214,7 @@ def _raw_scan(text: str, idx: _Index) -> list[tuple[int, int, str]]:
                 # 淮安区域 / 合作市场 / 示范县域: the suffix belongs to the next word
                 surface = surface[:-1]
                 end -= 1
-                last_end = end
+                offset, matches, k = end, idx.matcher.find_matches_as_indexes(text[end:]), 0
                 if not surfaces.get(surface):
                     continue
         out.append((i, end, surface))

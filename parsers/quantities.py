@@ -17,8 +17,11 @@ from parsers.numerals import CN_NUMERAL_CHARS, SCALE_WORDS, is_scale_only, parse
 GRAMMAR_PATH = Path(__file__).parent / "data" / "grammar.toml"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Quantity:
+    """A figure as read from the text (not frozen: one is made per figure, and a frozen dataclass sets
+    each field through object.__setattr__; nothing changes one after the scan, dataclasses.replace copies)."""
+
     start: int
     end: int
     value: float
@@ -335,30 +338,26 @@ def _decreasing(text: str, start: int, g: Grammar) -> bool:
     return window.endswith(g.decrease_endings)
 
 
-def _next_number(text: str, pos: int) -> re.Match[str] | None:
-    """NUMBER_RE.search(text, pos): the first start character from pos on where NUMBER_RE matches."""
-    while True:
-        start = NUMBER_START_RE.search(text, pos)
-        if start is None:
-            return None
-        m = NUMBER_RE.match(text, start.start())
-        if m is not None:
-            return m
-        pos = start.start() + 1
-
-
 def find_quantities(text: str) -> list[Quantity]:
     """All counted quantities in `text`, in reading order."""
     g = grammar()
     out: list[Quantity] = []
     pos = 0
     n = len(text)
+    follow_first = g.follow_first
+    number_start, number_at = NUMBER_START_RE.search, NUMBER_RE.match
     while pos < n:
-        m = _next_number(text, pos)
-        if not m:
+        # NUMBER_RE.search(text, pos), from a character that can start a number: NUMBER_RE itself starts with a
+        # look-behind, so its search would try every position; most numbers are dropped right after
+        first = number_start(text, pos)
+        if first is None:
             break
+        m = number_at(text, first.start())
+        if m is None:
+            pos = first.start() + 1
+            continue
         pos = m.end()
-        if text[pos : pos + 1] not in g.follow_first and not text.endswith("百分之", 0, m.start()):
+        if text[pos : pos + 1] not in follow_first and not text.endswith("百分之", 0, m.start()):
             continue  # nothing that can make it a figure follows (2023年, 第3届, 5G): _read_number would not
         num = _read_number(text, m, g)
         if num is None:

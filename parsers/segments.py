@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from typing import NamedTuple
 
 SENTENCE_END = "。!?！？"
 CLAUSE_SEPARATORS = ",;:，；："
@@ -19,13 +19,9 @@ _CLOSING_MARKS = '”’")】」』'
 _BOUNDARY_RE = re.compile(f"[{SENTENCE_END}][{re.escape(_CLOSING_MARKS)}]*|\n+")
 
 
-@cache
-def _separator_re(separators: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(separators)}]")
+class Span(NamedTuple):
+    """[start, end) of the text. A tuple: made, hashed and compared in C, per figure and per clause."""
 
-
-@dataclass(frozen=True)
-class Span:
     start: int
     end: int
 
@@ -86,14 +82,23 @@ def _sentence_spans(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def _split(text: str, span: Span, separators: str) -> list[Span]:
-    out: list[Span] = []
-    start = span.start
-    for m in _separator_re(separators).finditer(text, span.start, span.end):
-        out.append(Span(start, m.start()))
-        start = m.start() + 1
-    out.append(Span(start, span.end))
-    return out
+_CLAUSE_SEPARATOR_RE = re.compile(f"[{re.escape(CLAUSE_SEPARATORS)}]")
+_ITEM_SEPARATOR_RE = re.compile(f"[{re.escape(ITEM_SEPARATORS)}]")
+
+
+def _part_at(separators: list[int], span: Span, pos: int) -> Span:
+    """The part of `span` that holds `pos` when `span` is cut at each separator it contains (the
+    separator belongs to neither side); a position on a separator belongs to the part before it.
+
+    `separators` are the separator offsets of the whole text, sorted: two bisections replace
+    splitting the span and scanning its parts.
+    """
+    if not span.start <= pos <= span.end:
+        return Span(pos, pos)
+    i = bisect_left(separators, pos)  # the first separator at or after pos ends the part
+    end = separators[i] if i < len(separators) and separators[i] < span.end else span.end
+    start = separators[i - 1] + 1 if i and separators[i - 1] >= span.start else span.start
+    return Span(start, end)
 
 
 class SpanIndex:
@@ -103,8 +108,8 @@ class SpanIndex:
         self.text = text
         self.sentences = _sentence_spans(text)
         self._starts = [s.start for s in self.sentences]
-        self._clauses: dict[int, list[Span]] = {}
-        self._items: dict[Span, list[Span]] = {}
+        self._clause_separators = [m.start() for m in _CLAUSE_SEPARATOR_RE.finditer(text)]
+        self._item_separators = [m.start() for m in _ITEM_SEPARATOR_RE.finditer(text)] if "、" in text else []
 
     def sentence_at(self, pos: int) -> Span:
         i = bisect_right(self._starts, pos) - 1
@@ -113,36 +118,14 @@ class SpanIndex:
         s = self.sentences[i]
         return s if pos < s.end or s.end == len(self.text) else Span(pos, pos)
 
-    def clauses(self, sentence: Span) -> list[Span]:
-        key = sentence.start
-        if key not in self._clauses:
-            self._clauses[key] = _split(self.text, sentence, CLAUSE_SEPARATORS)
-        return self._clauses[key]
-
     def clause_at(self, pos: int) -> Span:
-        for c in self.clauses(self.sentence_at(pos)):
-            if c.start <= pos <= c.end:
-                return c
-        return Span(pos, pos)
+        return _part_at(self._clause_separators, self.sentence_at(pos), pos)
 
     def item_at(self, pos: int) -> Span:
-        return self._item_in(self.clause_at(pos), pos)
-
-    def _item_in(self, clause: Span, pos: int) -> Span:
-        items = self._items.get(clause)
-        if items is None:
-            items = self._items[clause] = _split(self.text, clause, ITEM_SEPARATORS)
-        for it in items:
-            if it.start <= pos <= it.end:
-                return it
-        return clause
+        return _part_at(self._item_separators, self.clause_at(pos), pos)
 
     def locate(self, pos: int) -> tuple[Span, Span, Span]:
         """(sentence_at(pos), clause_at(pos), item_at(pos)), each found once."""
         sentence = self.sentence_at(pos)
-        for clause in self.clauses(sentence):
-            if clause.start <= pos <= clause.end:
-                break
-        else:
-            clause = Span(pos, pos)
-        return sentence, clause, self._item_in(clause, pos)
+        clause = _part_at(self._clause_separators, sentence, pos)
+        return sentence, clause, _part_at(self._item_separators, clause, pos)
