@@ -10,7 +10,8 @@ import pandas as pd
 
 from flows.csvio import write_csv
 from flows.display import indicator_order
-from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records, parse_day
+from flows.groups import iter_groups
+from flows.progress import LIST_SEPARATOR, SERIES_KEYS, parse_day
 from parsers.classify import taxonomy
 from validations.schemas import TABLE_SCHEMAS, columns_of
 
@@ -89,7 +90,8 @@ def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
     tax = taxonomy().indicators
     provinces, urls = _provinces(indicators), _urls(indicators)
     rows = []
-    for (city, indicator, label, unit, period), points in group_records(df.to_dict("records"), SERIES_KEYS):
+    columns = ["publish_date", "value", "city_code", "district", "conflict", "report_id", "indicator_row_id"]
+    for (city, indicator, label, unit, period), points in iter_groups(df, SERIES_KEYS, columns):
         points = sorted(points, key=lambda p: p["publish_date"])
         latest = points[-1]
         latest_day = parse_day(latest["publish_date"])
@@ -165,7 +167,8 @@ def build_coverage(progress: pd.DataFrame, indicators: pd.DataFrame, as_of: str)
     provinces = _provinces(indicators)
     as_of_day = date.fromisoformat(as_of)
     rows = []
-    for (city, indicator), group in group_records(df.to_dict("records"), ["city", "indicator"]):
+    columns = ["report_ids", "report_id", "district", "publish_date", "label", "unit", "period", "city_code"]
+    for (city, indicator), group in iter_groups(df, ["city", "indicator"], columns):
         reports = {r for p in group for r in p["report_ids"].split(LIST_SEPARATOR) if r}
         reports |= {p["report_id"] for p in group}
         districts = sorted({p["district"] for p in group if p["district"]})
