@@ -9,36 +9,53 @@ from typing import IO
 
 import pandas as pd
 
-from flows.csvio import ENCODING, ESCAPE, LINE_END, _escaped, atomic_file
+from flows.csvio import ENCODING, ESCAPE, LINE_END, _escaped, any_cell_starts, atomic_file
 
 CHUNK_ROWS = 50_000  # ~20 MB of indicator rows: big enough for pandas' speed, small next to a 400 000-row table
 
 
 def read_chunks(
-    source: Path | IO[bytes], columns: list[str] | None = None, usecols: list[str] | None = None, rows: int = CHUNK_ROWS
+    source: Path | IO[bytes],
+    columns: list[str] | None = None,
+    usecols: list[str] | None = None,
+    rows: int | None = CHUNK_ROWS,
 ) -> Iterator[pd.DataFrame]:
-    """flows.csvio.read_csv_from in frames of at most `rows` rows (the same cells: text, escapes undone)."""
+    """flows.csvio.read_csv_from in frames of at most `rows` rows (None: one frame), the same cells:
+    text, escapes undone."""
     wanted = set(usecols) if usecols is not None else None
-    reader = pd.read_csv(
-        source,
+    options = dict(
         dtype=str,
         keep_default_na=False,
         encoding=ENCODING,
         usecols=(lambda c: c in wanted) if wanted is not None else None,
-        chunksize=rows,
     )
-    with reader:
+    if rows is None:
+        yield _as_read(pd.read_csv(source, **options), columns, usecols)
+        return
+    with pd.read_csv(source, chunksize=rows, **options) as reader:
         for df in reader:
-            for col in df.columns:
-                escaped = df[col].str.startswith(ESCAPE)
-                if escaped.any():
-                    df.loc[escaped, col] = df.loc[escaped, col].str[1:]
-            if usecols is not None:
-                yield df.reindex(columns=usecols, fill_value="")
-            elif columns is not None:
-                yield df.reindex(columns=columns, fill_value="")
-            else:
-                yield df
+            yield _as_read(df, columns, usecols)
+
+
+def read_table(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:
+    """flows.csvio.read_csv (an empty frame when the file is missing), with the quicker escape check."""
+    if not Path(path).exists():
+        return pd.DataFrame(columns=usecols or columns or [])
+    return next(read_chunks(path, columns, usecols, rows=None))
+
+
+def _as_read(df: pd.DataFrame, columns: list[str] | None, usecols: list[str] | None) -> pd.DataFrame:
+    for col in df.columns:
+        if not any_cell_starts(df[col], (ESCAPE,)):  # most columns: no cell to look at one by one
+            continue
+        escaped = df[col].str.startswith(ESCAPE)
+        if escaped.any():
+            df.loc[escaped, col] = df.loc[escaped, col].str[1:]
+    if usecols is not None:
+        return df.reindex(columns=usecols, fill_value="")
+    if columns is not None:
+        return df.reindex(columns=columns, fill_value="")
+    return df
 
 
 class ChunkWriter:

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from flows.compare import build_comparison, build_coverage, write_tables
-from flows.csvio import atomic_write_bytes, read_csv
+from flows.compare import build_comparison, build_coverage, prepare_progress, write_tables
+from flows.csvio import atomic_write_bytes
 from flows.display import PALETTE, PERIOD_NAMES, format_change, format_pct, indicator_name, indicator_order
+from flows.fs import sync_files
 from flows.site_data import (
     FIGURE_COLUMNS,
     CityView,
@@ -24,7 +25,7 @@ from flows.site_data import (
     rank_series,
     series_views,
 )
-from validations.schemas import columns_of
+from flows.site_input import read_site_input
 
 SITE_DIR = "site"
 SITE_INDICATOR_COLUMNS = ["indicator_row_id", "city", "province", *FIGURE_COLUMNS]
@@ -226,18 +227,20 @@ def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
     """Rebuild comparison.csv, coverage.csv and the report site from the current tables of data_dir."""
     data_dir = Path(data_dir)
     as_of = as_of or as_of_date(data_dir)
-    reports = read_csv(data_dir / "reports.csv", columns_of("reports"))
-    # the columns the comparison, coverage and evidence need (all 24 of 300 000+ rows doubled a run's peak memory)
-    indicators = read_csv(data_dir / "indicators.csv", usecols=SITE_INDICATOR_COLUMNS)
-    progress = read_csv(data_dir / "progress.csv")
-    progress = progress.reindex(columns=list(dict.fromkeys([*columns_of("progress"), *progress.columns])))
-    progress = progress.fillna("")
-    comparison = build_comparison(progress, indicators)
-    coverage = build_coverage(progress, indicators, as_of)
+    # the columns the comparison, coverage and evidence need (all 24 of 300 000+ rows doubled a run's peak
+    # memory), of the rows progress shows
+    given = read_site_input(data_dir, SITE_INDICATOR_COLUMNS)
+    reports, n_figures = given.reports, given.n_figures
+    # typed once for the three steps below (each made its own copy); the text frame is dropped
+    progress = prepare_progress(given.progress)
+    given.progress = progress
+    comparison = build_comparison(progress, given.indicators, given.provinces, prepared=True)
+    coverage = build_coverage(progress, given.indicators, as_of, given.provinces, prepared=True)
     write_tables(data_dir, comparison, coverage)
 
-    lookup = Lookup(indicators, reports)
-    views = series_views(progress, lookup)
+    lookup = Lookup(given.indicators, reports)
+    del given  # the lookup holds what the pages read of the indicator rows
+    views = series_views(progress, lookup, prepared=True)
     cities = city_views(views, reports, lookup)
     for i, c in enumerate(sorted(cities, key=lambda c: (c.code or "999999", c.city))):
         c.color = PALETTE[i % len(PALETTE)]
@@ -288,20 +291,24 @@ def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
         single=single,
         matrix=_coverage_matrix(coverage, cities),
         n_reports=int((reports["status"] == "ok").sum()) if not reports.empty else 0,
-        n_figures=len(indicators),
+        n_figures=n_figures,
         n_series=len(views),
         n_points=len(progress),
         kpis=KPIS_ON_INDEX,
     )
     index_path = site / "index.html"
-    atomic_write_bytes(index_path, index_html.encode("utf-8"))
+    # pages without an fsync each (330 of them cost ~2 s here): one filesystem sync below makes them durable
+    atomic_write_bytes(index_path, index_html.encode("utf-8"), durable=False)
+    lookup.release_figures()
     pages = {"index.html"}
     city_template = env.get_template("city.html")
     for c in cities:
         html = city_template.render(**common, c=c, chart=city_charts.get(c.city), kpis=KPIS_ON_CITY)
-        atomic_write_bytes(site / f"{c.slug}.html", html.encode("utf-8"))
+        atomic_write_bytes(site / f"{c.slug}.html", html.encode("utf-8"), durable=False)
+        lookup.release_figures()
         pages.add(f"{c.slug}.html")
     _remove_stale(site, pages, "city-*.html")
+    sync_files(site, [site / p for p in sorted(pages)])
     for path in site.rglob("*"):
         if path.is_file():
             path.chmod(0o644)  # temp files are created 0600; a web server or colleague must read the site

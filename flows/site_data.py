@@ -89,11 +89,32 @@ class Source:
 class Figure:
     """One point as the page shows it: the value, and the sentence and page it comes from.
 
-    Only the point's own fields are held; the text, sentence and sources are looked up when a page
-    reads them. Holding them (with the sentence cut in three) for every point of every city was
-    ~1.5 KB a point, the peak of the rebuild at 250 000 points."""
+    Only the point's own fields are held until a page reads the others (text, evidence and its
+    three parts, source, url, others): the first read looks them all up, and release() drops them
+    once the page is written. Holding them for every point of every city (the sentence cut in
+    three) was ~1.5 KB a point, the peak of the rebuild at 250 000 points.
+    """
 
-    __slots__ = ("_lookup", "_report_id", "_report_ids", "_row", "_unit", "conflict", "date", "flags", "value")
+    __slots__ = (
+        "_lookup",
+        "_report_id",
+        "_report_ids",
+        "_row",
+        "_unit",
+        "after",
+        "before",
+        "conflict",
+        "date",
+        "evidence",
+        "flags",
+        "mention",
+        "others",
+        "source",
+        "text",
+        "url",
+        "value",
+    )
+    LOOKED_UP = ("text", "evidence", "before", "mention", "after", "source", "url", "others")
 
     def __init__(self, lookup: Lookup, point: dict) -> None:
         self.date: str = point["publish_date"]
@@ -106,49 +127,40 @@ class Figure:
         self._report_id: str = point["report_id"]
         self._report_ids: str = point["report_ids"]
 
-    def _cell(self, column: str, default: str) -> str:
-        return self._lookup.figures.cell(self._row, column, default)
+    def __getattr__(self, name: str) -> object:
+        # only called for a slot not set yet: look up every field at once, plain slot reads after that
+        if name not in Figure.LOOKED_UP:
+            raise AttributeError(name)
+        self._look_up()
+        return object.__getattribute__(self, name)
 
-    @property
-    def text(self) -> str:
-        high = _float(self._cell("value_high", ""))
-        return format_value(self.value, self._unit, self._cell("qualifier", "exact"), high)
+    def _look_up(self) -> None:
+        figures = self._lookup.figures
+        row = self._row
 
-    @property
-    def evidence(self) -> str:
-        return self._cell("evidence", "")
+        def cell(column: str, default: str) -> str:
+            return figures.cell(row, column, default)
 
-    def _parts(self) -> tuple[str, str, str]:
-        return _split_evidence(self.evidence, self._cell("mention", ""))
-
-    @property
-    def before(self) -> str:
-        return self._parts()[0]
-
-    @property
-    def mention(self) -> str:
-        return self._parts()[1]
-
-    @property
-    def after(self) -> str:
-        return self._parts()[2]
-
-    @property
-    def source(self) -> Source:
-        found = self._lookup.source(self._report_id)
-        return found or Source(self._cell("source", ""), "", safe_url(self._cell("url", "")), "")
-
-    @property
-    def url(self) -> str | None:
-        return safe_url(self._cell("url", "")) or self.source.url
-
-    @property
-    def others(self) -> list[Source]:
-        return [
+        self.text = format_value(self.value, self._unit, cell("qualifier", "exact"), _float(cell("value_high", "")))
+        self.evidence = cell("evidence", "")
+        self.before, self.mention, self.after = _split_evidence(self.evidence, cell("mention", ""))
+        url = safe_url(cell("url", ""))
+        self.source = self._lookup.source(self._report_id) or Source(cell("source", ""), "", url, "")
+        self.url = url or self.source.url
+        self.others = [
             s
             for rid in self._report_ids.split(LIST_SEPARATOR)
             if rid and rid != self._report_id and (s := self._lookup.source(rid)) is not None
         ]
+        self._lookup.looked_up.append(self)
+
+    def release(self) -> None:
+        """Drop the looked-up fields (read again, they are looked up again)."""
+        for name in Figure.LOOKED_UP:
+            try:
+                object.__delattr__(self, name)
+            except AttributeError:
+                pass
 
 
 @dataclass
@@ -302,6 +314,7 @@ class Lookup:
         self.figures = _RowsById(indicators, "indicator_row_id", FIGURE_COLUMNS)
         self.reports = {r["report_id"]: r for r in reports.fillna("").astype(str).to_dict("records")}
         self._sources: dict[str, Source | None] = {}
+        self.looked_up: list[Figure] = []  # figures holding looked-up fields (release_figures drops them)
 
     def source(self, report_id: str) -> Source | None:
         if report_id not in self._sources:  # one per report: pages ask for the same few thousand many times
@@ -313,10 +326,17 @@ class Lookup:
     def figure(self, point: dict) -> Figure:
         return Figure(self, point)
 
+    def release_figures(self) -> None:
+        """Drop the fields pages looked up so far (call when a page is written: memory stays one page's)."""
+        for f in self.looked_up:
+            f.release()
+        self.looked_up = []
 
-def series_views(progress: pd.DataFrame, lookup: Lookup) -> list[SeriesView]:
-    df = prepare_progress(progress)
-    if "flags" in progress.columns:  # anomaly flags from the validation work, when present
+
+def series_views(progress: pd.DataFrame, lookup: Lookup, prepared: bool = False) -> list[SeriesView]:
+    """`prepared`: progress already went through prepare_progress (flags included)."""
+    df = progress if prepared else prepare_progress(progress)
+    if not prepared and "flags" in progress.columns:  # anomaly flags from the validation work, when present
         df["flags"] = progress["flags"].fillna("").astype(str).values
     out = []
     for (city, indicator, label, unit, period), records in iter_groups(df, SERIES_KEYS, SERIES_COLUMNS):
