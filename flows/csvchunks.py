@@ -61,8 +61,10 @@ def _as_read(df: pd.DataFrame, columns: list[str] | None, usecols: list[str] | N
 class ChunkWriter:
     """Appends frames to an open CSV file: the bytes of flows.csvio.write_csv of their concatenation."""
 
-    def __init__(self, fh: IO[str], columns: list[str]) -> None:
-        self.fh, self.columns, self.rows, self._header = fh, columns, 0, True
+    def __init__(self, fh: IO[str], columns: list[str], header: bool = True) -> None:
+        """header=False: rows only (a part of a file that gets its header elsewhere)."""
+        self.fh, self.columns, self.rows, self._header = fh, columns, 0, header
+        self._want_header = header
 
     def write(self, df: pd.DataFrame) -> None:
         if df.empty and not self._header:
@@ -72,7 +74,7 @@ class ChunkWriter:
         self.rows += len(df)
 
     def close(self) -> None:
-        if self._header:  # no frame at all: the header alone, as write_csv of an empty table
+        if self._header and self._want_header:  # no frame at all: the header alone, as write_csv of an empty table
             self.write(pd.DataFrame(columns=self.columns))
 
 
