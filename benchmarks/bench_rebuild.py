@@ -5,7 +5,7 @@ retracts ~2% of the live ones and re-adds some of those) and times, in a fresh p
 rebuild every committing run does (flows.current.rebuild_current). Linear means rows/s stays
 flat as rows grow. Writes only under --workdir.
 
-    python -m benchmarks.bench_rebuild --rows 100000,200000,400000
+    python -m benchmarks.bench_rebuild --rows 100000,200000,400000 [--steps]
 """
 
 from __future__ import annotations
@@ -98,18 +98,62 @@ def build(data: Path, rows: int, days: int) -> None:
         live = [i for i in live if i not in gone_set] + new["indicator_row_id"].tolist()
 
 
-def child(data: Path) -> None:
+STEPS = ("fold_to_file", "compute_flags", "build_progress", "write_csv", "build_site", "write_datapackage")
+
+
+def _vm(field: str) -> int:
+    """VmRSS / VmHWM of this process in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def _watch_steps(steps: list[dict]) -> None:
+    """Wrap the steps rebuild_current calls: CPU seconds and peak RSS of each (the peak is reset
+    between steps through /proc/self/clear_refs, so each step's own peak shows)."""
+    import functools
+
+    import flows.current as current
+
+    def reset_peak() -> None:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+
+    for name in STEPS:
+        original = getattr(current, name)
+
+        @functools.wraps(original)
+        def timed(*args, _original=original, _name=name, **kwargs):
+            reset_peak()
+            start = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                steps.append({"step": _name, "cpu": time.process_time() - start, "peak_mb": _vm("VmHWM")})
+                reset_peak()
+
+        setattr(current, name, timed)
+
+
+def child(data: Path, steps: bool = False) -> None:
     """Time one rebuild (flows.current.rebuild_current: duplicates, progress, flags, comparison and
     coverage, the site, datapackage.json) in this fresh process and print a JSON line."""
     from flows.current import rebuild_current
     from flows.store import DataStore
 
+    watched: list[dict] = []
+    if steps:
+        _watch_steps(watched)
     store = DataStore(data)
     t0 = time.perf_counter()
     counts = rebuild_current(store)
     secs = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": secs, "peak_mb": peak, **{k: v for k, v in counts.items() if k != "site"}}))
+    # with --steps the kernel's peak was reset between steps: the highest step's peak is the run's
+    peak = max(s["peak_mb"] for s in watched) if watched else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime
+    rows = {k: v for k, v in counts.items() if k != "site"}
+    print(json.dumps({"seconds": secs, "cpu": cpu, "peak_mb": peak, "steps": watched, **rows}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,12 +161,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rows", default="100000,200000,400000")
     p.add_argument("--days", type=int, default=10)
     p.add_argument("--workdir", type=Path, default=Path("/tmp/changai-bench-rebuild"))
+    p.add_argument("--steps", action="store_true", help="also print CPU seconds and peak RSS of each step (Linux)")
     p.add_argument("--child", metavar="DATA_DIR", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        child(Path(args.child))
+        child(Path(args.child), args.steps)
         return 0
-    print(f"{'rows in snapshots':>18} {'live rows':>10} {'progress':>9} {'seconds':>8} {'rows/s':>8} {'peak RSS':>9}")
+    print(
+        f"{'rows in snapshots':>18} {'live rows':>10} {'progress':>9} {'seconds':>8} {'CPU s':>6} {'rows/s':>8} "
+        f"{'peak RSS':>9}"
+    )
     for rows in [int(r) for r in args.rows.split(",")]:
         data = args.workdir / f"rows-{rows}"
         if not (data / ".complete").exists():
@@ -131,17 +179,20 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(data, ignore_errors=True)
             build(data, rows, args.days)
             (data / ".complete").write_text("ok", encoding="utf-8")
+        command = [sys.executable, "-m", "benchmarks.bench_rebuild", "--child", str(data)]
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.bench_rebuild", "--child", str(data)],
+            command + (["--steps"] if args.steps else []),
             capture_output=True,
             text=True,
             check=True,
         )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
-            f"{rows:>18} {r['indicators']:>10} {r['progress']:>9} {r['seconds']:8.1f} "
+            f"{rows:>18} {r['indicators']:>10} {r['progress']:>9} {r['seconds']:8.1f} {r['cpu']:6.1f} "
             f"{rows / r['seconds']:8.0f} {r['peak_mb']:7.0f} MB"
         )
+        for s in r["steps"]:  # write_csv: reports, progress, flags (indicators.csv is written by the fold)
+            print(f"{'':>18}   {s['step']:<20} CPU {s['cpu']:5.1f} s  peak {s['peak_mb']:5.0f} MB")
     return 0
 
 

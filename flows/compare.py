@@ -10,7 +10,8 @@ import pandas as pd
 
 from flows.csvio import write_csv
 from flows.display import indicator_order
-from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records, parse_day
+from flows.groups import iter_groups
+from flows.progress import LIST_SEPARATOR, SERIES_KEYS, parse_day
 from parsers.classify import taxonomy
 from validations.schemas import TABLE_SCHEMAS, columns_of
 
@@ -80,16 +81,21 @@ def _dominant_units(rows: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """One row per series: its latest point, the 12-month change, and whether it stands for its city."""
+def build_comparison(
+    progress: pd.DataFrame, indicators: pd.DataFrame, provinces: dict[str, str] | None = None, prepared: bool = False
+) -> pd.DataFrame:
+    """One row per series: its latest point, the 12-month change, and whether it stands for its city.
+    `provinces` (city -> province, first seen): when `indicators` holds only the rows progress points at;
+    `prepared`: progress already went through prepare_progress (no second copy)."""
     cols = columns_of("comparison")
-    df = prepare_progress(progress)
+    df = progress if prepared else prepare_progress(progress)
     if df.empty:
         return pd.DataFrame(columns=cols)
     tax = taxonomy().indicators
-    provinces, urls = _provinces(indicators), _urls(indicators)
+    provinces, urls = _provinces(indicators) if provinces is None else provinces, _urls(indicators)
     rows = []
-    for (city, indicator, label, unit, period), points in group_records(df.to_dict("records"), SERIES_KEYS):
+    columns = ["publish_date", "value", "city_code", "district", "conflict", "report_id", "indicator_row_id"]
+    for (city, indicator, label, unit, period), points in iter_groups(df, SERIES_KEYS, columns):
         points = sorted(points, key=lambda p: p["publish_date"])
         latest = points[-1]
         latest_day = parse_day(latest["publish_date"])
@@ -155,17 +161,24 @@ def build_comparison(progress: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
     return out.drop(columns=["_rank", "_ind"]).reset_index(drop=True)
 
 
-def build_coverage(progress: pd.DataFrame, indicators: pd.DataFrame, as_of: str) -> pd.DataFrame:
+def build_coverage(
+    progress: pd.DataFrame,
+    indicators: pd.DataFrame,
+    as_of: str,
+    provinces: dict[str, str] | None = None,
+    prepared: bool = False,
+) -> pd.DataFrame:
     """One row per city and indicator it reports: how many series and points, first and latest date, age."""
     cols = columns_of("coverage")
-    df = prepare_progress(progress)
+    df = progress if prepared else prepare_progress(progress)
     if df.empty:
         return pd.DataFrame(columns=cols)
     tax = taxonomy().indicators
-    provinces = _provinces(indicators)
+    provinces = _provinces(indicators) if provinces is None else provinces
     as_of_day = date.fromisoformat(as_of)
     rows = []
-    for (city, indicator), group in group_records(df.to_dict("records"), ["city", "indicator"]):
+    columns = ["report_ids", "report_id", "district", "publish_date", "label", "unit", "period", "city_code"]
+    for (city, indicator), group in iter_groups(df, ["city", "indicator"], columns):
         reports = {r for p in group for r in p["report_ids"].split(LIST_SEPARATOR) if r}
         reports |= {p["report_id"] for p in group}
         districts = sorted({p["district"] for p in group if p["district"]})

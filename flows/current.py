@@ -11,14 +11,17 @@ from typing import Any
 
 import pandas as pd
 
+from flows.csvio import write_csv
 from flows.duplicates import mark_duplicates
 from flows.failpoints import failpoint
+from flows.fold import fold_to_file
 from flows.freshness import fresh_counts, write_stamp
 from flows.progress import build_progress
 from flows.site import build_site
 from flows.store import DataStore
 from validations.datapackage import write_datapackage
-from validations.flags import attach_to_progress, compute_flags, summarise
+from validations.flags import BETWEEN_PARTS, attach_to_progress, compute_flags, summarise
+from validations.schemas import columns_of
 
 
 def derive_current(store: DataStore) -> dict[str, pd.DataFrame]:
@@ -35,17 +38,65 @@ def derive_current(store: DataStore) -> dict[str, pd.DataFrame]:
     return {"reports": reports, "indicators": indicators, "progress": progress, "flags": flags}
 
 
+# what duplicates, flags and progress read of an indicator row (flows/duplicates.py, validations/flags.py,
+# flows/progress.py); url, province, char_end and the like are only copied to indicators.csv
+DERIVE_COLUMNS = [
+    "indicator_row_id",
+    "report_id",
+    "source",
+    "city",
+    "city_code",
+    "district",
+    "publish_date",
+    "indicator",
+    "label",
+    "value",
+    "unit",
+    "qualifier",
+    "period",
+    "mention",
+    "evidence",
+    "char_start",
+]
+
+
+def _parts_sentences_only(evidence: pd.Series) -> pd.Series:
+    # flags read a sentence only when it has parts after 其中 (components_over_total); the others,
+    # most of the text held, are blanked
+    return evidence.where(evidence.str.contains(BETWEEN_PARTS, regex=False), "")
+
+
 def rebuild_current(store: DataStore) -> dict[str, Any]:
-    """Rewrite the current tables and datapackage.json from the snapshots; returns row counts."""
-    tables = derive_current(store)
-    store.write_current(tables["reports"], tables["indicators"], tables["progress"], tables["flags"])
+    """Rewrite the current tables and datapackage.json from the snapshots; returns row counts.
+
+    The same files as derive_current + DataStore.write_current, in bounded memory: indicators.csv is
+    copied from the snapshots chunk by chunk (flows/fold.py) keeping only the columns the other
+    tables need, and every frame is dropped before the site, which reads the tables just written.
+    """
+    root = store.root
+    folded = fold_to_file(store, root / "indicators.csv", DERIVE_COLUMNS, {"evidence": _parts_sentences_only})
+    failpoint("current-written")
+    indicators = folded.indicators
+    reports = mark_duplicates(folded.reports, indicators)
+    del folded
+    duplicates = set(reports.loc[reports["duplicate_of"].astype(str) != "", "report_id"])
+    flags = compute_flags(indicators[~indicators["report_id"].isin(duplicates)])
+    progress = attach_to_progress(build_progress(indicators, exclude_reports=duplicates), flags)
+    counts: dict[str, Any] = {"reports": len(reports), "indicators": len(indicators)}
+    del indicators
+    for name, frame in (("reports", reports), ("progress", progress), ("flags", flags)):
+        write_csv(root / f"{name}.csv", frame, columns_of(name))
+        failpoint("current-written")
+        counts[name] = len(frame)
+    del reports, progress, flags
+    counts = {k: counts[k] for k in ("reports", "indicators", "progress", "flags")}
     # comparison.csv, coverage.csv and the report site under data/site/, from the tables just written
     days = store.snapshot_dates()
-    site = build_site(store.root, as_of=days[-1] if days else None)  # snapshots may be in object storage
-    write_datapackage(store.root, days, store)
+    site = build_site(root, as_of=days[-1] if days else None)  # snapshots may be in object storage
+    write_datapackage(root, days, store)
     failpoint("rebuilt")
     store.clear_rebuild_pending()
-    counts = {**{name: len(df) for name, df in tables.items()}, "site": site}
+    counts["site"] = site
     write_stamp(store, counts)  # lets a run that commits nothing skip the next rebuild (flows/freshness.py)
     return counts
 

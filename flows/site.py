@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from flows.compare import build_comparison, build_coverage, write_tables
-from flows.csvio import atomic_write_bytes, read_csv
+from flows.compare import build_comparison, build_coverage, prepare_progress, write_tables
+from flows.csvio import atomic_file, atomic_write_bytes
 from flows.display import PALETTE, PERIOD_NAMES, format_change, format_pct, indicator_name, indicator_order
+from flows.fs import sync_files
 from flows.site_data import (
     FIGURE_COLUMNS,
     CityView,
@@ -24,7 +27,7 @@ from flows.site_data import (
     rank_series,
     series_views,
 )
-from validations.schemas import columns_of
+from flows.site_input import read_site_input
 
 SITE_DIR = "site"
 SITE_INDICATOR_COLUMNS = ["indicator_row_id", "city", "province", *FIGURE_COLUMNS]
@@ -222,22 +225,33 @@ def _remove_stale(folder: Path, keep: set[str], pattern: str) -> None:
             p.unlink(missing_ok=True)
 
 
+def _write_page(path: Path, pieces: Iterator[str], batch: int = 50_000) -> None:
+    """A page written as its template yields it (the bytes of render()): render() first holds every
+    piece, millions of small strings on the index page (~100 MB at 10 000 reports).
+    No fsync per page (330 of them cost ~2 s): build_site syncs them all at once."""
+    with atomic_file(path, "w", durable=False, encoding="utf-8", newline="") as f:
+        for part in iter(lambda: list(islice(pieces, batch)), []):
+            f.write("".join(part))
+
+
 def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
     """Rebuild comparison.csv, coverage.csv and the report site from the current tables of data_dir."""
     data_dir = Path(data_dir)
     as_of = as_of or as_of_date(data_dir)
-    reports = read_csv(data_dir / "reports.csv", columns_of("reports"))
-    # the columns the comparison, coverage and evidence need (all 24 of 300 000+ rows doubled a run's peak memory)
-    indicators = read_csv(data_dir / "indicators.csv", usecols=SITE_INDICATOR_COLUMNS)
-    progress = read_csv(data_dir / "progress.csv")
-    progress = progress.reindex(columns=list(dict.fromkeys([*columns_of("progress"), *progress.columns])))
-    progress = progress.fillna("")
-    comparison = build_comparison(progress, indicators)
-    coverage = build_coverage(progress, indicators, as_of)
+    # the columns the comparison, coverage and evidence need (all 24 of 300 000+ rows doubled a run's peak
+    # memory), of the rows progress shows
+    given = read_site_input(data_dir, SITE_INDICATOR_COLUMNS)
+    reports, n_figures = given.reports, given.n_figures
+    # typed once for the three steps below (each made its own copy); the text frame is dropped
+    progress = prepare_progress(given.progress)
+    given.progress = progress
+    comparison = build_comparison(progress, given.indicators, given.provinces, prepared=True)
+    coverage = build_coverage(progress, given.indicators, as_of, given.provinces, prepared=True)
     write_tables(data_dir, comparison, coverage)
 
-    lookup = Lookup(indicators, reports)
-    views = series_views(progress, lookup)
+    lookup = Lookup(given.indicators, reports)
+    del given  # the lookup holds what the pages read of the indicator rows
+    views = series_views(progress, lookup, prepared=True)
     cities = city_views(views, reports, lookup)
     for i, c in enumerate(sorted(cities, key=lambda c: (c.code or "999999", c.city))):
         c.color = PALETTE[i % len(PALETTE)]
@@ -279,7 +293,7 @@ def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
     common = {"css": css, "as_of": as_of, "generated": generated, "warnings": warnings}
     multi = [s for s in sections if len(s.rows) > 1]
     single = [s for s in sections if len(s.rows) == 1]
-    index_html = env.get_template("index.html").render(
+    index_pieces = env.get_template("index.html").generate(
         **common,
         cities=cities,
         cards=cities[:MAX_CITY_CARDS],
@@ -288,20 +302,25 @@ def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
         single=single,
         matrix=_coverage_matrix(coverage, cities),
         n_reports=int((reports["status"] == "ok").sum()) if not reports.empty else 0,
-        n_figures=len(indicators),
+        n_figures=n_figures,
         n_series=len(views),
         n_points=len(progress),
         kpis=KPIS_ON_INDEX,
     )
     index_path = site / "index.html"
-    atomic_write_bytes(index_path, index_html.encode("utf-8"))
+    _write_page(index_path, index_pieces)
+    lookup.release_figures()
     pages = {"index.html"}
     city_template = env.get_template("city.html")
     for c in cities:
-        html = city_template.render(**common, c=c, chart=city_charts.get(c.city), kpis=KPIS_ON_CITY)
-        atomic_write_bytes(site / f"{c.slug}.html", html.encode("utf-8"))
+        _write_page(
+            site / f"{c.slug}.html",
+            city_template.generate(**common, c=c, chart=city_charts.get(c.city), kpis=KPIS_ON_CITY),
+        )
+        lookup.release_figures()
         pages.add(f"{c.slug}.html")
     _remove_stale(site, pages, "city-*.html")
+    sync_files(site, [site / p for p in sorted(pages)])
     for path in site.rglob("*"):
         if path.is_file():
             path.chmod(0o644)  # temp files are created 0600; a web server or colleague must read the site

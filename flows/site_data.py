@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -21,7 +21,8 @@ from flows.display import (
     indicator_order,
     series_title,
 )
-from flows.progress import LIST_SEPARATOR, SERIES_KEYS, group_records
+from flows.groups import iter_groups
+from flows.progress import LIST_SEPARATOR, SERIES_KEYS
 
 # Indicators users look for first (the reform's headline numbers); the rest follow in taxonomy order.
 KEY_INDICATORS = (
@@ -85,22 +86,81 @@ class Source:
     date: str
 
 
-@dataclass
 class Figure:
-    """One point as the page shows it: the value, and the sentence and page it comes from."""
+    """One point as the page shows it: the value, and the sentence and page it comes from.
 
-    date: str
-    text: str
-    value: float
-    before: str
-    mention: str
-    after: str
-    evidence: str
-    url: str | None
-    source: Source
-    others: list[Source] = field(default_factory=list)
-    conflict: str = ""
-    flags: str = ""
+    Only the point's own fields are held until a page reads the others (text, evidence and its
+    three parts, source, url, others): the first read looks them all up, and release() drops them
+    once the page is written. Holding them for every point of every city (the sentence cut in
+    three) was ~1.5 KB a point, the peak of the rebuild at 250 000 points.
+    """
+
+    __slots__ = (
+        "_lookup",
+        "_report_id",
+        "_report_ids",
+        "_row",
+        "_unit",
+        "after",
+        "before",
+        "conflict",
+        "date",
+        "evidence",
+        "flags",
+        "mention",
+        "others",
+        "source",
+        "text",
+        "url",
+        "value",
+    )
+    LOOKED_UP = ("text", "evidence", "before", "mention", "after", "source", "url", "others")
+
+    def __init__(self, lookup: Lookup, point: dict) -> None:
+        self.date: str = point["publish_date"]
+        self.value: float = point["value"]
+        self.conflict: str = point.get("conflict", "")
+        self.flags: str = point.get("flags", "")
+        self._lookup = lookup
+        self._row = lookup.figures.position(point["indicator_row_id"])
+        self._unit: str = point["unit"]
+        self._report_id: str = point["report_id"]
+        self._report_ids: str = point["report_ids"]
+
+    def __getattr__(self, name: str) -> object:
+        # only called for a slot not set yet: look up every field at once, plain slot reads after that
+        if name not in Figure.LOOKED_UP:
+            raise AttributeError(name)
+        self._look_up()
+        return object.__getattribute__(self, name)
+
+    def _look_up(self) -> None:
+        figures = self._lookup.figures
+        row = self._row
+
+        def cell(column: str, default: str) -> str:
+            return figures.cell(row, column, default)
+
+        self.text = format_value(self.value, self._unit, cell("qualifier", "exact"), _float(cell("value_high", "")))
+        self.evidence = cell("evidence", "")
+        self.before, self.mention, self.after = _split_evidence(self.evidence, cell("mention", ""))
+        url = safe_url(cell("url", ""))
+        self.source = self._lookup.source(self._report_id) or Source(cell("source", ""), "", url, "")
+        self.url = url or self.source.url
+        self.others = [
+            s
+            for rid in self._report_ids.split(LIST_SEPARATOR)
+            if rid and rid != self._report_id and (s := self._lookup.source(rid)) is not None
+        ]
+        self._lookup.looked_up.append(self)
+
+    def release(self) -> None:
+        """Drop the looked-up fields (read again, they are looked up again)."""
+        for name in Figure.LOOKED_UP:
+            try:
+                object.__delattr__(self, name)
+            except AttributeError:
+                pass
 
 
 @dataclass
@@ -210,11 +270,27 @@ def _float(value: object) -> float:
 
 
 FIGURE_COLUMNS = ("qualifier", "value_high", "evidence", "mention", "source", "url")
+# what a series and its figures read of a progress row
+SERIES_COLUMNS = [
+    "publish_date",
+    "value",
+    "unit",
+    "indicator_row_id",
+    "report_id",
+    "report_ids",
+    "conflict",
+    "district",
+    "previous_date",
+    "change",
+    "change_pct",
+    "compared_with",
+    "flags",
+]
 
 
 class _RowsById:
-    """Rows of a table by key, as dicts of a few columns built on demand: a dict per row of all 24
-    indicator columns cost ~1 GB over 335 000 rows (the peak of a 10 000-report run)."""
+    """Rows of a table by key, a few text columns as lists: a dict per row of all 24 indicator
+    columns cost ~1 GB over 335 000 rows (the peak of a 10 000-report run)."""
 
     def __init__(self, df: pd.DataFrame, key: str, columns: tuple[str, ...]) -> None:
         cols = [c for c in columns if c in df.columns]
@@ -222,62 +298,48 @@ class _RowsById:
         self._position = {k: i for i, k in enumerate(df[key].fillna("").astype(str))}
         self._columns = {c: text[c].tolist() for c in cols}
 
-    def get(self, key: str, default: dict | None = None) -> dict | None:
-        i = self._position.get(key)
-        if i is None:
-            return default
-        return {c: values[i] for c, values in self._columns.items()}
+    def position(self, key: str) -> int | None:
+        return self._position.get(key)
+
+    def cell(self, row: int | None, column: str, default: str) -> str:
+        """The row's cell; `default` for a row not there or a column the table does not have."""
+        values = self._columns.get(column)
+        return default if row is None or values is None else values[row]
 
 
 class Lookup:
-    """Rows of indicators.csv and reports.csv by id, turned into Figure and Source objects."""
+    """Rows of indicators.csv and reports.csv by id, for Figure and Source objects."""
 
     def __init__(self, indicators: pd.DataFrame, reports: pd.DataFrame) -> None:
         self.figures = _RowsById(indicators, "indicator_row_id", FIGURE_COLUMNS)
         self.reports = {r["report_id"]: r for r in reports.fillna("").astype(str).to_dict("records")}
+        self._sources: dict[str, Source | None] = {}
+        self.looked_up: list[Figure] = []  # figures holding looked-up fields (release_figures drops them)
 
     def source(self, report_id: str) -> Source | None:
-        r = self.reports.get(report_id)
-        if r is None:
-            return None
-        return Source(r["source"], r["title"] or r["url"], safe_url(r["url"]), r["publish_date"])
+        if report_id not in self._sources:  # one per report: pages ask for the same few thousand many times
+            r = self.reports.get(report_id)
+            made = Source(r["source"], r["title"] or r["url"], safe_url(r["url"]), r["publish_date"]) if r else None
+            self._sources[report_id] = made
+        return self._sources[report_id]
 
     def figure(self, point: dict) -> Figure:
-        row = self.figures.get(point["indicator_row_id"], {})
-        unit = point["unit"]
-        value = point["value"]
-        qualifier = row.get("qualifier", "exact")
-        text = format_value(value, unit, qualifier, _float(row.get("value_high")))
-        evidence = row.get("evidence", "")
-        before, mention, after = _split_evidence(evidence, row.get("mention", ""))
-        main = self.source(point["report_id"]) or Source(row.get("source", ""), "", safe_url(row.get("url", "")), "")
-        others = [
-            s
-            for rid in point["report_ids"].split(LIST_SEPARATOR)
-            if rid and rid != point["report_id"] and (s := self.source(rid)) is not None
-        ]
-        return Figure(
-            date=point["publish_date"],
-            text=text,
-            value=value,
-            before=before,
-            mention=mention,
-            after=after,
-            evidence=evidence,
-            url=safe_url(row.get("url", "")) or main.url,
-            source=main,
-            others=others,
-            conflict=point.get("conflict", ""),
-            flags=point.get("flags", ""),
-        )
+        return Figure(self, point)
+
+    def release_figures(self) -> None:
+        """Drop the fields pages looked up so far (call when a page is written: memory stays one page's)."""
+        for f in self.looked_up:
+            f.release()
+        self.looked_up = []
 
 
-def series_views(progress: pd.DataFrame, lookup: Lookup) -> list[SeriesView]:
-    df = prepare_progress(progress)
-    if "flags" in progress.columns:  # anomaly flags from the validation work, when present
+def series_views(progress: pd.DataFrame, lookup: Lookup, prepared: bool = False) -> list[SeriesView]:
+    """`prepared`: progress already went through prepare_progress (flags included)."""
+    df = progress if prepared else prepare_progress(progress)
+    if not prepared and "flags" in progress.columns:  # anomaly flags from the validation work, when present
         df["flags"] = progress["flags"].fillna("").astype(str).values
     out = []
-    for (city, indicator, label, unit, period), records in group_records(df.to_dict("records"), SERIES_KEYS):
+    for (city, indicator, label, unit, period), records in iter_groups(df, SERIES_KEYS, SERIES_COLUMNS):
         records = sorted(records, key=lambda r: r["publish_date"])
         figures = [lookup.figure(r) for r in records]
         last = records[-1]

@@ -1,0 +1,87 @@
+"""Large CSV tables a chunk at a time, in flows/csvio.py's format: frames of N rows read, frames appended."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from flows.csvio import ENCODING, ESCAPE, LINE_END, _escaped, any_cell_starts, atomic_file
+
+CHUNK_ROWS = 50_000  # ~20 MB of indicator rows: big enough for pandas' speed, small next to a 400 000-row table
+
+
+def read_chunks(
+    source: Path | IO[bytes],
+    columns: list[str] | None = None,
+    usecols: list[str] | None = None,
+    rows: int | None = CHUNK_ROWS,
+) -> Iterator[pd.DataFrame]:
+    """flows.csvio.read_csv_from in frames of at most `rows` rows (None: one frame), the same cells:
+    text, escapes undone."""
+    wanted = set(usecols) if usecols is not None else None
+    options = dict(
+        dtype=str,
+        keep_default_na=False,
+        encoding=ENCODING,
+        usecols=(lambda c: c in wanted) if wanted is not None else None,
+    )
+    if rows is None:
+        yield _as_read(pd.read_csv(source, **options), columns, usecols)
+        return
+    with pd.read_csv(source, chunksize=rows, **options) as reader:
+        for df in reader:
+            yield _as_read(df, columns, usecols)
+
+
+def read_table(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:
+    """flows.csvio.read_csv (an empty frame when the file is missing), with the quicker escape check."""
+    if not Path(path).exists():
+        return pd.DataFrame(columns=usecols or columns or [])
+    return next(read_chunks(path, columns, usecols, rows=None))
+
+
+def _as_read(df: pd.DataFrame, columns: list[str] | None, usecols: list[str] | None) -> pd.DataFrame:
+    for col in df.columns:
+        if not any_cell_starts(df[col], (ESCAPE,)):  # most columns: no cell to look at one by one
+            continue
+        escaped = df[col].str.startswith(ESCAPE)
+        if escaped.any():
+            df.loc[escaped, col] = df.loc[escaped, col].str[1:]
+    if usecols is not None:
+        return df.reindex(columns=usecols, fill_value="")
+    if columns is not None:
+        return df.reindex(columns=columns, fill_value="")
+    return df
+
+
+class ChunkWriter:
+    """Appends frames to an open CSV file: the bytes of flows.csvio.write_csv of their concatenation."""
+
+    def __init__(self, fh: IO[str], columns: list[str], header: bool = True) -> None:
+        """header=False: rows only (a part of a file that gets its header elsewhere)."""
+        self.fh, self.columns, self.rows, self._header = fh, columns, 0, header
+        self._want_header = header
+
+    def write(self, df: pd.DataFrame) -> None:
+        if df.empty and not self._header:
+            return
+        _escaped(df, self.columns).to_csv(self.fh, index=False, header=self._header, lineterminator=LINE_END)
+        self._header = False
+        self.rows += len(df)
+
+    def close(self) -> None:
+        if self._header and self._want_header:  # no frame at all: the header alone, as write_csv of an empty table
+            self.write(pd.DataFrame(columns=self.columns))
+
+
+@contextmanager
+def chunk_writer(path: Path, columns: list[str]) -> Iterator[ChunkWriter]:
+    """A ChunkWriter on a temp file that replaces `path` when the block ends without error (old or new, never half)."""
+    with atomic_file(path, "w", encoding=ENCODING, newline="") as fh:
+        writer = ChunkWriter(fh, columns)
+        yield writer
+        writer.close()
