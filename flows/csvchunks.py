@@ -9,7 +9,7 @@ from typing import IO
 
 import pandas as pd
 
-from flows.csvio import ENCODING, ESCAPE, LINE_END, _escaped, any_cell_starts, atomic_file
+from flows.csvio import ENCODING, LINE_END, _escaped, as_read, atomic_file
 
 CHUNK_ROWS = 50_000  # ~20 MB of indicator rows: big enough for pandas' speed, small next to a 400 000-row table
 
@@ -30,11 +30,11 @@ def read_chunks(
         usecols=(lambda c: c in wanted) if wanted is not None else None,
     )
     if rows is None:
-        yield _as_read(pd.read_csv(source, **options), columns, usecols)
+        yield as_read(pd.read_csv(source, **options), columns, usecols)
         return
     with pd.read_csv(source, chunksize=rows, **options) as reader:
         for df in reader:
-            yield _as_read(df, columns, usecols)
+            yield as_read(df, columns, usecols)
 
 
 def read_table(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:
@@ -42,20 +42,6 @@ def read_table(path: Path, columns: list[str] | None = None, usecols: list[str] 
     if not Path(path).exists():
         return pd.DataFrame(columns=usecols or columns or [])
     return next(read_chunks(path, columns, usecols, rows=None))
-
-
-def _as_read(df: pd.DataFrame, columns: list[str] | None, usecols: list[str] | None) -> pd.DataFrame:
-    for col in df.columns:
-        if not any_cell_starts(df[col], (ESCAPE,)):  # most columns: no cell to look at one by one
-            continue
-        escaped = df[col].str.startswith(ESCAPE)
-        if escaped.any():
-            df.loc[escaped, col] = df.loc[escaped, col].str[1:]
-    if usecols is not None:
-        return df.reindex(columns=usecols, fill_value="")
-    if columns is not None:
-        return df.reindex(columns=columns, fill_value="")
-    return df
 
 
 class ChunkWriter:

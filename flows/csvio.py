@@ -7,7 +7,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -152,22 +152,6 @@ def write_csv(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
         _escaped(df, columns).to_csv(f, index=False, lineterminator=LINE_END)
 
 
-def write_csv_parts(path: Path, frames: Iterable[pd.DataFrame], columns: list[str]) -> int:
-    """The frames one after the other as one CSV table, written atomically part by part (the same bytes
-    as write_csv of their concatenation, without holding it); returns the number of rows."""
-    rows = 0
-    with atomic_file(path, "w", encoding=ENCODING, newline="") as f:
-        header = True
-        for frame in frames:
-            if frame.empty and not header:
-                continue
-            _escaped(frame, columns).to_csv(f, index=False, header=header, lineterminator=LINE_END)
-            header, rows = False, rows + len(frame)
-        if header:
-            pd.DataFrame(columns=columns).to_csv(f, index=False, lineterminator=LINE_END)
-    return rows
-
-
 def read_csv(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:
     """Read a table written by write_csv: every cell as text ("" for empty), escapes undone.
     `usecols`: read only these columns (missing ones come back empty), in this order."""
@@ -189,19 +173,14 @@ def read_csv_from(
         encoding=ENCODING,
         usecols=(lambda c: c in wanted) if wanted is not None else None,
     )
-    return _as_table(df, columns, usecols)
+    return as_read(df, columns, usecols)
 
 
-def read_csv_chunks(source: Path | IO[bytes], columns: list[str], rows: int = 50_000) -> Iterator[pd.DataFrame]:
-    """read_csv_from in frames of at most `rows` rows (copying a large table without holding it)."""
-    reader = pd.read_csv(source, dtype=str, keep_default_na=False, encoding=ENCODING, chunksize=rows)
-    with reader:
-        for chunk in reader:
-            yield _as_table(chunk, columns, None)
-
-
-def _as_table(df: pd.DataFrame, columns: list[str] | None, usecols: list[str] | None) -> pd.DataFrame:
+def as_read(df: pd.DataFrame, columns: list[str] | None, usecols: list[str] | None) -> pd.DataFrame:
+    """Cells as read_csv returns them: escapes undone, the columns asked for (missing ones empty)."""
     for col in df.columns:
+        if not any_cell_starts(df[col], (ESCAPE,)):  # most columns: no cell to look at one by one
+            continue
         escaped = df[col].str.startswith(ESCAPE)
         if escaped.any():
             df.loc[escaped, col] = df.loc[escaped, col].str[1:]

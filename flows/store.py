@@ -44,15 +44,14 @@ from typing import IO
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from flows.csvchunks import chunk_writer, read_chunks
 from flows.csvio import (
     TEMP_SUFFIX,
     atomic_write_bytes,
     fsync_dir,
     read_csv,
-    read_csv_chunks,
     read_csv_from,
     write_csv,
-    write_csv_parts,
 )
 from flows.failpoints import failpoint
 from flows.fs import LocalStorage, Storage, open_storage
@@ -378,7 +377,9 @@ class DataStore:
         tmp.mkdir()
         for name, table in tables.items():
             parts = [table] if isinstance(table, pd.DataFrame) else table  # a large table comes in parts
-            write_csv_parts(tmp / f"{name}.csv", parts, columns_of(name))
+            with chunk_writer(tmp / f"{name}.csv", columns_of(name)) as writer:
+                for part in parts:
+                    writer.write(part)
         failpoint("snapshot-written")
         os.replace(tmp, self._ready(day))  # the commit point: the new snapshot is complete and visible
         fsync_dir(self.stage_dir)
@@ -518,7 +519,7 @@ class DataStore:
         if handle is None:
             return
         with handle:
-            yield from read_csv_chunks(handle, columns_of(table), SNAPSHOT_CHUNK_ROWS)
+            yield from read_chunks(handle, columns_of(table), rows=SNAPSHOT_CHUNK_ROWS)
 
     # -- current tables ----------------------------------------------------------------------
     def write_current(
