@@ -23,7 +23,7 @@ from flows.duplicates import mark_new_duplicates
 from flows.local_source import TZ, collect_local, now_iso
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, Storage, check_params
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
-from flows.run_rows import RUN_COLUMNS, BatchResult, RunRows
+from flows.run_rows import RUN_COLUMNS, BatchResult, RunRows, ValidBatch, validate_part
 from flows.runners import collect_runner, parallelism
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
 from flows.staging import StagedRows
@@ -133,8 +133,16 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str, storage: str | Non
 
 
 @task(name="parse-extract-batch", cache_policy=NO_CACHE)
-def parse_batch(refs: list[DocRef], data_dir: str, day: str, storage: str | None = None) -> BatchResult:
-    return process_refs(refs, data_dir, day, storage)
+def parse_batch(
+    refs: list[DocRef],
+    data_dir: str,
+    day: str,
+    storage: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> ValidBatch:
+    """Parse, extract and validate a batch (flows/run_rows.py validate_part), where the task runs."""
+    return validate_part(process_refs(refs, data_dir, day, storage), day, since, until)
 
 
 def validate_tables(
@@ -253,11 +261,12 @@ def ingest(
         # holds the report rows, a few columns of every figure and one batch of whole rows
         staged = StagedRows(None if dry_run else data_path)
         stack.callback(staged.remove)
-        rows = RunRows(staged, day, since, until)
+        rows = RunRows(staged)
         # an absolute data dir: a Dask worker's working directory need not be the flow's
-        for part in run_batches(parse_batch, batches, workers, str(data_path.resolve()), day, storage):
-            rows.add(part)
-            del part
+        parse_args = (str(data_path.resolve()), day, storage, since, until)
+        for batch in run_batches(parse_batch, batches, workers, *parse_args):
+            rows.add(batch)
+            del batch
         del refs, batches
         processed_ids, protect_ids = rows.processed_ids, rows.protect_ids
         live.emit("stage", name="validate")

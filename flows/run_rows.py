@@ -1,8 +1,9 @@
-"""A run's rows as its parse batches arrive: each batch validated at once, its figures staged on disk.
+"""A run's rows as its parse batches arrive: each batch validated where it was parsed, its figures staged on disk.
 
-Reads parse-batch results (BatchResult); writes the staged figure parts (flows/staging.py) and keeps
-in memory only the report rows, the rejected rows and a few columns of every figure. A run over
-10 000 reports gives 300 000+ figures at ~1 KB a row: held whole they were most of the run's memory.
+Reads parse-batch results (validate_part turns a BatchResult into a ValidBatch inside the parse task);
+writes the staged figure parts (flows/staging.py) and keeps in memory only the report rows, the
+rejected rows and a few columns of every figure. A run over 10 000 reports gives 300 000+ figures
+at ~1 KB a row: held whole they were most of the run's memory.
 Batch-wise validation gives the same rows as validating the run at once because every cross-row
 check stays within a report (unique ids, a figure's report) and a report's rows are all in one batch.
 """
@@ -49,13 +50,41 @@ def in_window(publish_date: str, since: date | None, until: date | None) -> bool
     return (not since or last >= since) and (not until or first <= until)
 
 
+@dataclass
+class ValidBatch:
+    """A parse batch as frames, validated: what a parse task hands back to the run."""
+
+    reports: pd.DataFrame  # report rows as read (in the --since/--until window)
+    valid_reports: pd.DataFrame  # report rows as they land (failing ones demoted to rejected)
+    valid_indicators: pd.DataFrame
+    rejected: pd.DataFrame  # rows that failed a check, with every failed check
+    processed_ids: set[str]
+    protect_ids: set[str]
+
+
+def validate_part(part: BatchResult, day: str, since: date | None = None, until: date | None = None) -> ValidBatch:
+    """A parse batch's rows as frames, kept to the --since/--until window, validated (validate_batch).
+    Runs inside the parse task: on a process pool or Dask, validation is spread over the workers too."""
+    reports = pd.DataFrame(part.reports, columns=columns_of("reports"))
+    indicators = pd.DataFrame(part.indicators, columns=columns_of("indicators"))
+    processed_ids = set(part.processed_ids)
+    if since or until:
+        keep = reports["publish_date"].map(lambda d: in_window(str(d), since, until))
+        dropped = set(reports.loc[~keep, "report_id"])
+        reports = reports[keep]
+        indicators = indicators[~indicators["report_id"].isin(dropped)]
+        processed_ids -= dropped
+    valid_reports, valid_ind, rejected = validate_batch(reports, indicators, day)
+    return ValidBatch(reports, valid_reports, valid_ind, rejected, processed_ids, set(part.protect_ids))
+
+
 class RunRows:
-    """Add each BatchResult; then read `reports` (as read, for the run report), `valid_reports`,
+    """Add each ValidBatch; then read `reports` (as read, for the run report), `valid_reports`,
     `rejected`, `figures` (RUN_COLUMNS of the valid figures) and `staged` (the valid figures, for the
     commit). A report must not come in two batches (flows/ingest.py keeps each report's last document)."""
 
-    def __init__(self, staged: StagedRows, day: str, since: date | None = None, until: date | None = None) -> None:
-        self.staged, self.day, self.since, self.until = staged, day, since, until
+    def __init__(self, staged: StagedRows) -> None:
+        self.staged = staged
         self.processed_ids: set[str] = set()  # every report parsed now
         self.protect_ids: set[str] = set()  # those whose new parse failed: their stored rows stay
         self._read: list[pd.DataFrame] = []
@@ -63,23 +92,14 @@ class RunRows:
         self._rejected: list[pd.DataFrame] = []
         self._figures: list[pd.DataFrame] = []
 
-    def add(self, part: BatchResult) -> None:
-        reports = pd.DataFrame(part.reports, columns=columns_of("reports"))
-        indicators = pd.DataFrame(part.indicators, columns=columns_of("indicators"))
-        self.processed_ids |= part.processed_ids
-        self.protect_ids |= part.protect_ids
-        if self.since or self.until:
-            keep = reports["publish_date"].map(lambda d: in_window(str(d), self.since, self.until))
-            dropped = set(reports.loc[~keep, "report_id"])
-            reports = reports[keep]
-            indicators = indicators[~indicators["report_id"].isin(dropped)]
-            self.processed_ids -= dropped
-        valid_reports, valid_ind, rejected = validate_batch(reports, indicators, self.day)
-        self._read.append(reports)
-        self._valid.append(valid_reports)
-        self._rejected.append(rejected)
-        self._figures.append(valid_ind[RUN_COLUMNS])
-        self.staged.append(valid_ind)
+    def add(self, batch: ValidBatch) -> None:
+        self.processed_ids |= batch.processed_ids
+        self.protect_ids |= batch.protect_ids
+        self._read.append(batch.reports)
+        self._valid.append(batch.valid_reports)
+        self._rejected.append(batch.rejected)
+        self._figures.append(batch.valid_indicators[RUN_COLUMNS])
+        self.staged.append(batch.valid_indicators)
 
     @property
     def reports(self) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from flows.current import rebuild_current
 from flows.ingest import process_refs, snapshot_day
 from flows.local_source import collect_local
 from flows.rows import report_id_for
-from flows.run_rows import RunRows
+from flows.run_rows import RunRows, validate_part
 from flows.staging import StagedRows
 from flows.store import DataStore
 from parsers.extract import EXTRACTOR_VERSION
@@ -51,9 +51,9 @@ def run_once(inbox: Path, data_dir: Path, phases=None) -> None:
                 continue
             refs.append(ref)
         phase("parse")  # each batch validated and its figures staged in the data dir, as the flow does
-        rows = RunRows(StagedRows(data_dir), day)
+        rows = RunRows(StagedRows(data_dir))
         for i in range(0, len(refs), BATCH_SIZE):
-            rows.add(process_refs(refs[i : i + BATCH_SIZE], str(data_dir), day))
+            rows.add(validate_part(process_refs(refs[i : i + BATCH_SIZE], str(data_dir), day), day))
         phase("commit")
         if rows.processed_ids or not rows.reports.empty:
             store.commit(day, rows.processed_ids, rows.valid_reports, rows.staged, rows.rejected, rows.protect_ids)
