@@ -69,9 +69,10 @@ def _parts_sentences_only(evidence: pd.Series) -> pd.Series:
 def rebuild_current(store: DataStore) -> dict[str, Any]:
     """Rewrite the current tables and datapackage.json from the snapshots; returns row counts.
 
-    The same files as derive_current + DataStore.write_current, in bounded memory: indicators.csv is
-    copied from the snapshots chunk by chunk (flows/fold.py) keeping only the columns the other
-    tables need, and every frame is dropped before the site, which reads the tables just written.
+    The tables derive_current gives (`changai validate` compares them), in bounded memory:
+    indicators.csv is copied from the snapshots chunk by chunk (flows/fold.py) keeping only the
+    columns the other tables need, and every frame is dropped before the site, which reads the
+    tables just written.
     """
     root = store.root
     folded = fold_to_file(store, root / "indicators.csv", DERIVE_COLUMNS, {"evidence": _parts_sentences_only})

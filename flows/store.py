@@ -51,7 +51,6 @@ from flows.csvio import (
     fsync_dir,
     read_csv,
     read_csv_from,
-    write_csv,
 )
 from flows.failpoints import failpoint
 from flows.fs import LocalStorage, Storage, open_storage
@@ -65,7 +64,6 @@ SNAPSHOT_TABLES = ("reports", "indicators", "retracted", "rejected")
 # uploaded last, so a run killed before it has its documents read again (and the next run re-uploads)
 UPLOAD_ORDER = ("indicators", "retracted", "rejected", "reports")
 UPLOAD_STAGE = ".changai-upload"  # local folder a snapshot for object storage is assembled in
-CURRENT_TABLES = ("reports", "indicators", "progress", "flags")
 SNAPSHOT_CHUNK_ROWS = 50_000  # rows of a stored day's table copied at a time by a same-day re-run
 LOCK_NAME = ".changai.lock"
 LOCK_INFO = ".changai.lock.json"  # who holds the lock (the lock file itself is truncated by waiters)
@@ -520,21 +518,6 @@ class DataStore:
             return
         with handle:
             yield from read_chunks(handle, columns_of(table), rows=SNAPSHOT_CHUNK_ROWS)
-
-    # -- current tables ----------------------------------------------------------------------
-    def write_current(
-        self,
-        reports: pd.DataFrame,
-        indicators: pd.DataFrame,
-        progress: pd.DataFrame,
-        flags: pd.DataFrame | None = None,
-    ) -> None:
-        """Rewrite the current tables, each atomically (a kill between two leaves the rebuild marker)."""
-        frames = {"reports": reports, "indicators": indicators, "progress": progress, "flags": flags}
-        for table in CURRENT_TABLES:
-            frame = frames[table]
-            write_csv(self.root / f"{table}.csv", frame if frame is not None else pd.DataFrame(), columns_of(table))
-            failpoint("current-written")
 
 
 def _dated(rows: pd.DataFrame, day: str) -> pd.DataFrame:
