@@ -32,7 +32,8 @@ def _num(s: pd.Series) -> pd.Series:
 
 
 def _text(s: pd.Series) -> pd.Series:
-    return s.fillna("").astype(str)
+    # via object: an all-empty column can come as float64 (NaN), which "" cannot fill in pandas 4
+    return s.astype(object).where(s.notna(), "").astype(str)
 
 
 def prepare_progress(progress: pd.DataFrame) -> pd.DataFrame:
