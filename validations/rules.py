@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import cache
 from urllib.parse import urlsplit
@@ -205,16 +205,22 @@ def finite(value: object) -> bool:
     return isinstance(value, int | float) and math.isfinite(value)
 
 
-def elementwise(values: Iterable[bool], index: pd.Index) -> pd.Series:
-    return pd.Series(list(values), index=index, dtype=bool)
+def _rows(columns: tuple[pd.Series, ...]) -> Iterator[tuple]:
+    # the cells as lists: iterating a pandas column costs ~1 µs a cell
+    return zip(*(c.tolist() for c in columns), strict=True)
+
+
+def per_row(check: Callable[..., bool], *columns: pd.Series) -> pd.Series:
+    """check(*cells) of every row of these columns (a row check of a table), as a boolean Series."""
+    return pd.Series([bool(check(*cells)) for cells in _rows(columns)], index=columns[0].index, dtype=bool)
 
 
 def per_distinct(check: Callable[..., bool], *columns: pd.Series) -> pd.Series:
-    """check(*cells) for every row, called once per distinct combination of cells: a table's figures
-    repeat their URL, city, unit and indicator (16 000 figures of a batch have a few hundred)."""
+    """per_row, calling check once per distinct combination of cells: a table's figures repeat their
+    URL, city, unit and indicator (16 000 figures of a batch have a few hundred)."""
     results: dict[tuple, bool] = {}
     out = []
-    for key in zip(*(c.tolist() for c in columns), strict=True):  # iterating a pandas column costs ~1 µs a cell
+    for key in _rows(columns):
         ok = results.get(key)
         if ok is None:
             ok = results[key] = bool(check(*key))

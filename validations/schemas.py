@@ -25,9 +25,9 @@ from validations.rules import (  # noqa: F401
     DATE_RE,
     QUALIFIERS,
     REPORT_STATUSES,
-    elementwise,
     indicator_ids,
     per_distinct,
+    per_row,
     text,
 )
 
@@ -157,12 +157,8 @@ class ReportSchema(pa.DataFrameModel):
     )
     def publish_date_in_window(cls, df: pd.DataFrame) -> Series[bool]:
         latest = as_of()
-        return elementwise(
-            (
-                status == "rejected" or _in_window(text(d), latest)
-                for d, status in zip(df["publish_date"].tolist(), df["status"].tolist(), strict=True)
-            ),
-            df.index,
+        return per_row(
+            lambda d, status: status == "rejected" or _in_window(text(d), latest), df["publish_date"], df["status"]
         )
 
     @pa.dataframe_check(
@@ -177,14 +173,11 @@ class ReportSchema(pa.DataFrameModel):
         error="raw_path is not raw/<source>/<content_sha256>.<ext>",
     )
     def raw_path_content_addressed(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (
-                rules.raw_path_matches(text(p), text(s), text(h))
-                for p, s, h in zip(
-                    df["raw_path"].tolist(), df["source"].tolist(), df["content_sha256"].tolist(), strict=True
-                )
-            ),
-            df.index,
+        return per_row(
+            lambda p, s, h: rules.raw_path_matches(text(p), text(s), text(h)),
+            df["raw_path"],
+            df["source"],
+            df["content_sha256"],
         )
 
     @pa.dataframe_check(name="reason_when_not_ok", ignore_na=False, error="status is not ok but no reason is given")
@@ -317,13 +310,7 @@ class IndicatorSchema(pa.DataFrameModel):
         error="|value| above the plausible maximum for its unit (people < 1.5e9, 元 < 1e14, counts < 1e9)",
     )
     def value_plausible(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (
-                not rules.finite(v) or abs(v) <= rules.max_abs_value(u)
-                for v, u in zip(df["value"].tolist(), df["unit"].tolist(), strict=True)
-            ),
-            df.index,
-        )
+        return per_row(lambda v, u: not rules.finite(v) or abs(v) <= rules.max_abs_value(u), df["value"], df["unit"])
 
     @pa.dataframe_check(
         name="negative_only_for_stated_decrease",
@@ -331,18 +318,12 @@ class IndicatorSchema(pa.DataFrameModel):
         error="a negative value without a decrease word (下降, 减少, …) before the figure in its sentence",
     )
     def negative_only_for_stated_decrease(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (
-                not (v < 0 or (rules.finite(h) and h < 0)) or rules.states_decrease(text(m), text(e))
-                for v, h, m, e in zip(
-                    df["value"].tolist(),
-                    df["value_high"].tolist(),
-                    df["mention"].tolist(),
-                    df["evidence"].tolist(),
-                    strict=True,
-                )
-            ),
-            df.index,
+        return per_row(
+            lambda v, h, m, e: not (v < 0 or (rules.finite(h) and h < 0)) or rules.states_decrease(text(m), text(e)),
+            df["value"],
+            df["value_high"],
+            df["mention"],
+            df["evidence"],
         )
 
     @pa.dataframe_check(
@@ -357,19 +338,7 @@ class IndicatorSchema(pa.DataFrameModel):
             low, high = rules.percent_bounds(indicator)
             return all(low <= x <= high for x in (v, h) if rules.finite(x))
 
-        return elementwise(
-            (
-                ok(i, u, v, h)
-                for i, u, v, h in zip(
-                    df["indicator"].tolist(),
-                    df["unit"].tolist(),
-                    df["value"].tolist(),
-                    df["value_high"].tolist(),
-                    strict=True,
-                )
-            ),
-            df.index,
-        )
+        return per_row(ok, df["indicator"], df["unit"], df["value"], df["value_high"])
 
     @pa.dataframe_check(
         name="range_has_high", ignore_na=False, error="qualifier range needs value_high, and only a range has one"
@@ -391,9 +360,7 @@ class IndicatorSchema(pa.DataFrameModel):
         name="mention_in_evidence", ignore_na=False, error="the mention is not inside its evidence sentence"
     )
     def mention_in_evidence(cls, df: pd.DataFrame) -> Series[bool]:
-        return elementwise(
-            (text(m) in text(e) for m, e in zip(df["mention"].tolist(), df["evidence"].tolist(), strict=True)), df.index
-        )
+        return per_row(lambda m, e: text(m) in text(e), df["mention"], df["evidence"])
 
     @pa.dataframe_check(
         name="offsets_span_mention",
@@ -489,9 +456,7 @@ class ProgressSchema(pa.DataFrameModel):
             place = city_of_code(code) if code else None
             return not code or (place is not None and place.city == city)
 
-        return elementwise(
-            (ok(text(c), text(k)) for c, k in zip(df["city"].tolist(), df["city_code"].tolist(), strict=True)), df.index
-        )
+        return per_row(lambda c, k: ok(text(c), text(k)), df["city"], df["city_code"])
 
     @pa.dataframe_check(
         name="unit_allowed_for_indicator",
@@ -512,17 +477,8 @@ class ProgressSchema(pa.DataFrameModel):
                 return prev_date == ""
             return rules.date_bounds(prev_date) is not None and prev_date < day
 
-        return elementwise(
-            (
-                ok(v, text(d), text(p))
-                for v, d, p in zip(
-                    df["previous_value"].tolist(),
-                    df["previous_date"].tolist(),
-                    df["publish_date"].tolist(),
-                    strict=True,
-                )
-            ),
-            df.index,
+        return per_row(
+            lambda v, d, p: ok(v, text(d), text(p)), df["previous_value"], df["previous_date"], df["publish_date"]
         )
 
     @pa.dataframe_check(
@@ -543,19 +499,7 @@ class ProgressSchema(pa.DataFrameModel):
                 return not rules.finite(pct)
             return rules.finite(pct) and abs(pct - change / prev * 100) <= 0.005 + 1e-9 * abs(pct)
 
-        return elementwise(
-            (
-                ok(v, p, c, pc)
-                for v, p, c, pc in zip(
-                    df["value"].tolist(),
-                    df["previous_value"].tolist(),
-                    df["change"].tolist(),
-                    df["change_pct"].tolist(),
-                    strict=True,
-                )
-            ),
-            df.index,
-        )
+        return per_row(ok, df["value"], df["previous_value"], df["change"], df["change_pct"])
 
     class Config:
         coerce = True
