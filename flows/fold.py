@@ -14,14 +14,14 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from flows.csvchunks import ChunkWriter, read_chunks
+from flows.csvchunks import ChunkWriter
 from flows.csvio import ENCODING, LINE_END, TEMP_SUFFIX, _escaped, atomic_file, temp_name_prefix
 from flows.store import DataStore
 from validations.schemas import columns_of
@@ -37,25 +37,13 @@ class Folded:
     rows: int  # live rows written
 
 
-def _day_chunks(store: DataStore, day: str, columns: list[str]) -> Iterator[pd.DataFrame]:
-    fh = store.open_snapshot(day, "indicators")
-    if fh is None:
-        return
-    with fh:
-        yield from read_chunks(fh, columns)
-
-
 def _absent(ids: list[str], *seen: set[str]) -> np.ndarray:
     # a set lookup per id: pandas' isin rebuilds a hash table of the whole set on every call
     return np.fromiter((not any(i in s for s in seen) for i in ids), dtype=bool, count=len(ids))
 
 
 def _retracted(store: DataStore, day: str) -> list[str]:
-    fh = store.open_snapshot(day, "retracted")
-    if fh is None:
-        return []
-    with fh:
-        return [i for chunk in read_chunks(fh, usecols=[ID]) for i in chunk[ID].tolist()]
+    return [i for chunk in store.snapshot_chunks(day, "retracted", usecols=[ID]) for i in chunk[ID].tolist()]
 
 
 class _DayFold:
@@ -87,7 +75,7 @@ class _DayFold:
         masks: list[np.ndarray] = []
         with self.part.open("w", encoding="utf-8", newline="") as fh:
             writer = ChunkWriter(fh, self.columns, header=False)
-            for chunk in _day_chunks(self.store, self.day, self.columns):
+            for chunk in self.store.snapshot_chunks(self.day, "indicators", self.columns):
                 chunk_ids = chunk[ID].tolist()
                 mask = decide(chunk_ids, len(ids))
                 ids += chunk_ids

@@ -44,7 +44,7 @@ from typing import IO
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from flows.csvchunks import chunk_writer, read_chunks
+from flows.csvchunks import CHUNK_ROWS, chunk_writer, read_chunks
 from flows.csvio import (
     TEMP_SUFFIX,
     atomic_write_bytes,
@@ -64,7 +64,7 @@ SNAPSHOT_TABLES = ("reports", "indicators", "retracted", "rejected")
 # uploaded last, so a run killed before it has its documents read again (and the next run re-uploads)
 UPLOAD_ORDER = ("indicators", "retracted", "rejected", "reports")
 UPLOAD_STAGE = ".changai-upload"  # local folder a snapshot for object storage is assembled in
-SNAPSHOT_CHUNK_ROWS = 50_000  # rows of a stored day's table copied at a time by a same-day re-run
+SNAPSHOT_CHUNK_ROWS = CHUNK_ROWS  # rows of a snapshot table read at a time (the commit, the fold)
 LOCK_NAME = ".changai.lock"
 LOCK_INFO = ".changai.lock.json"  # who holds the lock (the lock file itself is truncated by waiters)
 REBUILD_PENDING = ".changai.rebuild-pending"
@@ -493,7 +493,7 @@ class DataStore:
 
         def indicator_parts() -> Iterator[pd.DataFrame]:
             # the day's rows of other reports (a same-day re-run), then this run's rows that are new
-            prev_parts = self._snapshot_chunks(day, "indicators") if today else iter(())
+            prev_parts = self.snapshot_chunks(day, "indicators") if today else iter(())
             for part in prev_parts:
                 yield _dated(keep_others(part), day)
             for part in parts:
@@ -511,13 +511,16 @@ class DataStore:
         failpoint("committed")
         return CommitResult(day, path, len(reports), counter["added"], len(retracted), len(rejected))
 
-    def _snapshot_chunks(self, day: str, table: str) -> Iterator[pd.DataFrame]:
-        """A committed snapshot table in frames of rows (empty when the day has none)."""
+    def snapshot_chunks(
+        self, day: str, table: str, columns: list[str] | None = None, usecols: list[str] | None = None
+    ) -> Iterator[pd.DataFrame]:
+        """A committed snapshot table (.ready copy first) in frames of at most SNAPSHOT_CHUNK_ROWS rows,
+        all its columns or only `usecols`; nothing when the day has no such table."""
         handle = self.open_snapshot(day, table)
         if handle is None:
             return
         with handle:
-            yield from read_chunks(handle, columns_of(table), rows=SNAPSHOT_CHUNK_ROWS)
+            yield from read_chunks(handle, columns or columns_of(table), usecols, rows=SNAPSHOT_CHUNK_ROWS)
 
 
 def _dated(rows: pd.DataFrame, day: str) -> pd.DataFrame:
