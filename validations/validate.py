@@ -194,10 +194,7 @@ def validate_batch(
             failed = reports[reports["report_id"].astype(str).isin(set(rejected_reports["row_id"]))]
             demoted, _ = split_valid(_demote(failed, rejected_reports), "reports", day)
             valid_reports = pd.concat([valid_reports, demoted], ignore_index=True)
-            # in the order read: the same order whether a run is validated at once or batch by batch
-            position = dict(zip(reports["report_id"], range(len(reports)), strict=True))
-            valid_reports = valid_reports.sort_values("report_id", key=lambda ids: ids.map(position), kind="stable")
-            valid_reports = valid_reports.reset_index(drop=True)
+            valid_reports = _in_order_read(valid_reports, "report_id", reports["report_id"])
     landed = set(valid_reports["report_id"])
     with validation_context(as_of=day, report_ids=landed):
         valid_ind, rejected_ind = split_valid(indicators, "indicators", day)
@@ -217,13 +214,22 @@ def validate_batch(
             )
             valid_ind = valid_ind[~hit].reset_index(drop=True)
     valid_reports = _recount(valid_reports, valid_ind, rejected_ind)
-    if len(rejected_ind) > 1:  # figures in the order read (those of rejected reports were appended)
-        position = dict(
-            zip(indicators["indicator_row_id"].astype(str)[::-1], range(len(indicators))[::-1], strict=True)
-        )
-        rejected_ind = rejected_ind.sort_values("row_id", key=lambda ids: ids.map(position), kind="stable")
+    # figures of rejected reports were appended: back in the order read
+    rejected_ind = _in_order_read(rejected_ind, "row_id", indicators["indicator_row_id"])
     rejected = pd.concat([rejected_reports, rejected_ind], ignore_index=True)
     return valid_reports, valid_ind, rejected
+
+
+def _in_order_read(rows: pd.DataFrame, id_column: str, read: pd.Series) -> pd.DataFrame:
+    """`rows` sorted by where their id first comes in `read` (stable): rows come out in the order they
+    were read, so a run validated batch by batch gives the same tables as one validated at once."""
+    if len(rows) < 2:
+        return rows
+    position: dict[str, int] = {}
+    for i, row_id in enumerate(read.astype(str)):
+        position.setdefault(row_id, i)
+    ordered = rows.sort_values(id_column, key=lambda ids: ids.astype(str).map(position), kind="stable")
+    return ordered.reset_index(drop=True)
 
 
 def _recount(reports: pd.DataFrame, valid_ind: pd.DataFrame, rejected_ind: pd.DataFrame) -> pd.DataFrame:
