@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from collections import Counter
@@ -185,6 +184,19 @@ def test_pair_search_finds_exactly_the_pairs_the_definition_gives(seed: int) -> 
     assert found  # the generator does make duplicates, so agreement is not trivially on nothing
 
 
+def _shingle_hash_by_definition(shingle: str) -> int:
+    """FNV-1a over the code points, then splitmix64's finaliser, in Python integers mod 2**64."""
+    mask = (1 << 64) - 1
+    h = fingerprint.FNV_OFFSET
+    for ch in shingle:
+        h = ((h ^ ord(ch)) * fingerprint.FNV_PRIME) & mask
+    h ^= h >> 30
+    h = (h * fingerprint.MIX_1) & mask
+    h ^= h >> 27
+    h = (h * fingerprint.MIX_2) & mask
+    return h ^ (h >> 31)
+
+
 def _simhash_by_definition(text: str) -> str:
     """SimHash spelled out shingle by shingle and bit by bit (what parsers/fingerprint.py computes in bulk)."""
     compact = re.sub(r"[\W_]+", "", text)
@@ -193,7 +205,7 @@ def _simhash_by_definition(text: str) -> str:
     counts = Counter(compact[i : i + fingerprint.SHINGLE] for i in range(len(compact) - fingerprint.SHINGLE + 1))
     score = [0] * fingerprint.BITS
     for shingle, n in counts.items():
-        h = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
+        h = _shingle_hash_by_definition(shingle)
         for i in range(fingerprint.BITS):
             score[i] += n if h >> i & 1 else -n
     return f"{sum(1 << i for i in range(fingerprint.BITS) if score[i] > 0):016x}"
@@ -206,6 +218,7 @@ def test_simhash_is_the_definition() -> None:
         "",
         "重复" * 300,
         "a_b " * 200,
+        "𠀀𪚥龘" * 60,  # characters beyond the BMP hash by their code points like any other
         (SAMPLE_INBOX / "huaian-2022-06-15.txt").read_text(encoding="utf-8"),
     ]
     texts += [
