@@ -1,0 +1,77 @@
+"""parse_html reads lxml's tree: it must give what reading the page with BeautifulSoup gave, on every fixture page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from parsers.decode import decode_bytes
+from parsers.html_text import DROP_TAGS, HtmlDoc, block_text, parse_html
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_INBOX = Path(__file__).parents[1] / "data" / "inbox"
+PAGES = sorted(p for folder in (FIXTURES, SAMPLE_INBOX) for p in folder.rglob("*.htm*"))
+
+TRICKY = {
+    "comments_and_drops": (
+        "<html><head><title> 标题  一 </title><meta name='PubDate' content='2023-05-01'>"
+        "<meta property='og:title' content='甲'><meta name='pubdate' content='late'></head>"
+        "<body><p>新建<!-- 注释 -->工会<script>var a = 1;</script>组织<b>120</b>家</p>"
+        "<div>  \n  </div><form><p>表单</p></form>尾巴<svg><title>图</title></svg>后</body></html>"
+    ),
+    "pre_keeps_whitespace": "<body><pre>  一\n  二  </pre>   <span> </span>\t<p>三</p></body>",
+    "nested_blocks_and_tails": (
+        "<body><ul><li>甲<br>乙</li><li>丙</li></ul>丁<table><tr><td>1</td><td>2</td></tr></table></body>"
+    ),
+    "no_body": "<html><head><title>只有标题</title></head></html>",
+    "xml_declaration_with_encoding": (
+        '<?xml version="1.0" encoding="gb2312"?><html><body><h1> 题 <i>目</i> </h1>正文</body></html>'
+    ),
+    "entities_and_nbsp": "<body><p>职工&nbsp;1.2万人&amp;次&lt;</p><h1></h1></body>",
+    "empty": "",
+    "text_only": "  培训18.3万人次  ",
+}
+
+
+def read_with_bs4(html: str) -> HtmlDoc:
+    """The reading parse_html reproduces: a BeautifulSoup tree (lxml builder), meta tags, title, h1,
+    then the block text of <body> after removing DROP_TAGS."""
+    soup = BeautifulSoup(html, "lxml")
+    meta: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = (tag.get("name") or tag.get("property") or tag.get("itemprop") or "").strip().lower()
+        if key and tag.get("content") and key not in meta:
+            meta[key] = str(tag["content"])
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    h1_tag = soup.find("h1")
+    h1 = h1_tag.get_text(" ", strip=True) if h1_tag else ""
+    for tag in soup.find_all(DROP_TAGS):
+        tag.decompose()
+    return HtmlDoc(title=title, h1=h1, text=block_text(soup.body or soup), meta=meta)
+
+
+def test_there_are_fixture_pages() -> None:
+    assert len(PAGES) >= 10
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(p.parents[2])))
+def test_fixture_page_reads_as_with_bs4(page: Path) -> None:
+    html = decode_bytes(page.read_bytes()).text
+    assert parse_html(html) == read_with_bs4(html)
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_markup_reads_as_with_bs4(name: str) -> None:
+    html = TRICKY[name]
+    assert parse_html(html) == read_with_bs4(html)
+
+
+def test_reading_keeps_what_matters() -> None:
+    doc = parse_html(TRICKY["comments_and_drops"])
+    assert doc.title == "标题  一"  # stripped at the ends only, as bs4 does
+    assert doc.meta == {"pubdate": "2023-05-01", "og:title": "甲"}
+    assert "新建工会组织120家" in doc.text
+    assert "var a" not in doc.text and "表单" not in doc.text and "图" not in doc.text
+    assert "尾巴" in doc.text and doc.text.endswith("后")
