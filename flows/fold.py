@@ -5,7 +5,8 @@ table (its 24 columns of 370 000 rows were ~300 MB). A row is live unless a late
 id (a day's retractions apply to the days before it) or a later live row has the same id (the last
 copy wins), so the days are read newest first, each once, chunk by chunk, with two sets of ids
 seen so far; each day's live rows go to a temp file, and the output is those files oldest first.
-Only the columns the derived tables need are kept in memory.
+Only the columns the derived tables need are kept in memory. A day whose rows are all live is
+copied as bytes (the usual day: its rows were written in this very format).
 """
 
 from __future__ import annotations
@@ -60,14 +61,57 @@ class _DayFold:
         self.rows = 0
 
     def run(self, retracted_later: set[str], live_later: set[str]) -> list[str]:
-        """Copy the day's live rows; returns their ids. The usual case needs one read: a day holding
-        an id twice (the last copy wins) is read again with that rule."""
-        ids, live = self._copy(lambda chunk_ids, offset: _absent(chunk_ids, retracted_later, live_later))
+        """Copy the day's live rows; returns their ids. The usual day has every row live and each id
+        once: its rows are read once (for the kept columns) and its file's bytes copied. A day with a
+        dead row is written row by row; one holding an id twice (the last copy wins) is read again
+        with that rule."""
+
+        def absent(chunk_ids: list[str], offset: int) -> np.ndarray:
+            return _absent(chunk_ids, retracted_later, live_later)
+
+        ids = self._read_all_live(absent)
+        if ids is not None and len(set(ids)) == len(ids) and self._copy_file():
+            return ids
+        ids, live = self._copy(absent)
         if len(set(ids)) == len(ids):
             return [i for i, keep in zip(ids, live, strict=True) if keep]
         final = live & ~pd.Series(ids).duplicated(keep="last").to_numpy()
         ids, live = self._copy(lambda chunk_ids, offset: final[offset : offset + len(chunk_ids)])
         return [i for i, keep in zip(ids, live, strict=True) if keep]
+
+    def _keep(self, live: pd.DataFrame) -> None:
+        part = live[self.keep].copy()
+        for col, fn in self.slim.items():
+            part[col] = fn(part[col])
+        self.frames.append(part)
+
+    def _read_all_live(self, decide: Callable[[list[str], int], np.ndarray]) -> list[str] | None:
+        """The day's ids, its kept columns in self.frames, when every row is live; None (and nothing
+        kept) at the first dead row."""
+        self.frames, self.rows = [], 0
+        ids: list[str] = []
+        for chunk in self.store.snapshot_chunks(self.day, "indicators", self.columns):
+            chunk_ids = chunk[ID].tolist()
+            if not decide(chunk_ids, len(ids)).all():
+                self.frames = []
+                return None
+            ids += chunk_ids
+            self._keep(chunk)
+        self.rows = len(ids)
+        return ids
+
+    def _copy_file(self) -> bool:
+        """The snapshot file's rows, byte for byte, when it is in the format written now (same header,
+        so the same columns and escaping: write_csv(read_csv(rows)) would give these bytes back)."""
+        handle = self.store.open_snapshot(self.day, "indicators")
+        if handle is None:
+            return not self.rows
+        header = _header(self.columns)
+        with handle, self.part.open("wb") as out:
+            if handle.read(len(header)) != header:
+                return False
+            shutil.copyfileobj(handle, out, 1 << 20)
+        return True
 
     def _copy(self, decide: Callable[[list[str], int], np.ndarray]) -> tuple[list[str], np.ndarray]:
         self.frames, self.rows = [], 0
@@ -84,10 +128,7 @@ class _DayFold:
                 if live.empty:
                     continue
                 writer.write(live)
-                part = live[self.keep].copy()
-                for col, fn in self.slim.items():
-                    part[col] = fn(part[col])
-                self.frames.append(part)
+                self._keep(live)
         self.rows = sum(len(f) for f in self.frames)
         return ids, np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
 

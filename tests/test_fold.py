@@ -95,3 +95,19 @@ def test_every_row_retracted(tmp_path: Path) -> None:
     folded = fold_to_file(store, out, KEEP)
     assert out.read_bytes() == _expected(store)
     assert folded.rows == 0
+
+
+def test_a_day_written_with_older_columns_is_rewritten_in_todays(tmp_path: Path) -> None:
+    """A live day is copied as bytes only when its file has today's header: an older snapshot (a column
+    added since, columns in another order) is read and written in the current format."""
+    data = tmp_path / "data"
+    _day(data, "2026-01-01", None, [])
+    older = [c for c in columns_of("indicators") if c != "label"][::-1]
+    write_csv(data / "snapshots" / "2026-01-01" / "indicators.csv", _rows(["a", "b"], "2026-01-01"), older)
+    _day(data, "2026-01-02", _rows(["c"], "2026-01-02"), [])
+    store = DataStore(data)
+    out = data / "indicators.csv"
+    folded = fold_to_file(store, out, KEEP)
+    assert out.read_bytes() == _expected(store)
+    assert out.read_bytes().decode("utf-8-sig").splitlines()[0].split(",") == columns_of("indicators")
+    assert folded.indicators["indicator_row_id"].tolist() == ["a", "b", "c"]
