@@ -8,6 +8,7 @@ to record and a Dask task ~0.1 s more to ship, while extraction takes ~9 ms per 
 from __future__ import annotations
 
 import gc
+import inspect
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -31,13 +32,14 @@ def plan_batches(refs: Sequence[T], workers: int) -> list[list[T]]:
     return [list(refs[i : i + size]) for i in range(0, len(refs), size)]
 
 
-def run_batches(task: Any, batches: Iterable[list[T]], workers: int, *args: Any) -> Iterator[Any]:
+def run_batches(task: Any, batches: Iterable[list[T]], workers: int, *args: Any, runner: Any = None) -> Iterator[Any]:
     """`task(batch, *args)` for every batch, results in submission order.
 
     With one worker (the thread runner: the GIL) each batch runs in the flow's own thread, as a plain
-    task call. On Dask, workers + 1 batches are in flight: every worker stays busy while the flow
-    handles the result in hand, and at most that many results wait in memory. Batches are taken from
-    `batches` only as they are submitted.
+    task call. With several (a process pool, Dask), on `runner` (default: the flow's task runner),
+    workers + 1 batches are in flight: every worker stays busy while the flow handles the result in
+    hand, and at most that many results wait in memory. Batches are taken from `batches` only as they
+    are submitted.
     """
     if workers <= 1:
         for batch in batches:
@@ -45,11 +47,20 @@ def run_batches(task: Any, batches: Iterable[list[T]], workers: int, *args: Any)
         return
     pending: deque[tuple[Any, int]] = deque()
     for batch in batches:
-        pending.append((task.submit(batch, *args), len(batch)))
+        if runner is None:
+            future = task.submit(batch, *args)
+        else:
+            future = runner.submit(task, parameters=_parameters(task, batch, *args))
+        pending.append((future, len(batch)))
         if len(pending) > workers:
             yield _result(*pending.popleft())
     while pending:
         yield _result(*pending.popleft())
+
+
+def _parameters(task: Any, *args: Any) -> dict[str, Any]:
+    # a task runner's submit takes parameters by name, as a task run records them
+    return dict(inspect.signature(task.fn).bind(*args).arguments)
 
 
 def _result(future: Any, n: int) -> Any:

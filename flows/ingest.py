@@ -24,7 +24,7 @@ from flows.local_source import TZ, collect_local, now_iso
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, Storage, check_params
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.run_rows import RUN_COLUMNS, BatchResult, RunRows, ValidBatch, validate_part
-from flows.runners import collect_runner, parallelism
+from flows.runners import collect_runner, parallelism, parse_runner
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
 from flows.staging import StagedRows
 from flows.store import DataStore
@@ -255,8 +255,6 @@ def ingest(
                 outcomes = [f.result() for f in futures]
         refs = _last_per_report([ref for outcome in outcomes for ref in outcome.refs])
         live.emit("parse_total", total=len(refs))
-        workers = parallelism() if refs else 1  # on Dask this starts the cluster: only when there is work
-        batches = plan_batches(refs, workers)
         # each batch is validated as it arrives and its figures go to disk (flows/run_rows.py): the run
         # holds the report rows, a few columns of every figure and one batch of whole rows
         staged = StagedRows(None if dry_run else data_path)
@@ -264,9 +262,12 @@ def ingest(
         rows = RunRows(staged)
         # an absolute data dir: a Dask worker's working directory need not be the flow's
         parse_args = (str(data_path.resolve()), day, storage, since, until)
-        for batch in run_batches(parse_batch, batches, workers, *parse_args):
-            rows.add(batch)
-            del batch
+        with parse_runner() as runner:  # worker processes end with the parse phase (flows/runners.py)
+            workers = parallelism(runner) if refs else 1  # on Dask this starts the cluster: only when there is work
+            batches = plan_batches(refs, workers)
+            for batch in run_batches(parse_batch, batches, workers, *parse_args, runner=runner):
+                rows.add(batch)
+                del batch
         del refs, batches
         processed_ids, protect_ids = rows.processed_ids, rows.protect_ids
         live.emit("stage", name="validate")

@@ -100,13 +100,12 @@ def _is_dask(runner: Any) -> bool:
     return type(runner).__name__ == "DaskTaskRunner"
 
 
-def parallelism() -> int:
-    """How many parse batches the current flow's task runner runs at once: 1 for threads (the GIL), the
-    pool's processes, the cluster's worker threads on Dask. Starts (or connects to) a Dask cluster, so ask
-    only when there is work."""
+def parallelism(runner: Any) -> int:
+    """How many parse batches `runner` runs at once: 1 for threads (the GIL) or none, the pool's
+    processes, the cluster's worker threads on Dask. Starts (or connects to) a Dask cluster, so ask only
+    when there is work."""
     from prefect.task_runners import ProcessPoolTaskRunner
 
-    runner = _flow_runner()
     if isinstance(runner, ProcessPoolTaskRunner):
         return max(1, runner._max_workers)  # no public accessor in Prefect 3.8
     if not _is_dask(runner):
@@ -115,6 +114,23 @@ def parallelism() -> int:
         return max(1, sum(runner.client.nthreads().values()))
     except Exception:  # a cluster that does not answer yet: plan for two workers
         return 2
+
+
+@contextlib.contextmanager
+def parse_runner() -> Iterator[Any]:
+    """The task runner for parse batches: the flow's own thread pool as it is; for a process pool or a
+    Dask cluster, a copy of the flow's (Prefect's TaskRunner.duplicate) that lives for the parse phase
+    only. Its worker processes (~250 MB each) or local cluster are gone before the commit and the
+    rebuild, which make the run's peak; the flow's own copy is never submitted to, so it never starts
+    a worker. A cluster given by address stays up; only this run's connection to it closes."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    runner = _flow_runner()
+    if runner is None or isinstance(runner, ThreadPoolTaskRunner):
+        yield runner
+        return
+    with runner.duplicate() as own:
+        yield own
 
 
 @contextlib.contextmanager

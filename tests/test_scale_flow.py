@@ -3,6 +3,7 @@ same tables as the default thread runner; batches are planned and run as flows/b
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import shutil
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import flows.ingest
 from flows.batches import BATCH_SIZE, MIN_BATCH, plan_batches
 from flows.csvio import read_csv
 from tests.conftest import ROOT, SAMPLE_INBOX, assert_same_current_tables, fresh_data_dir, run_ingest
@@ -151,7 +153,7 @@ def test_dask_runner_gives_the_same_tables(prefect_harness, inbox: Path, tmp_pat
 
 @pytest.mark.flow
 def test_process_pool_runner_gives_the_same_tables(
-    prefect_harness, inbox: Path, tmp_path: Path, today, small_batches
+    prefect_harness, inbox: Path, tmp_path: Path, today, small_batches, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`--task-runner processes`: Prefect's own process pool, nothing to install, every core of this machine."""
     from prefect import get_client
@@ -164,7 +166,24 @@ def test_process_pool_runner_gives_the_same_tables(
     run(ingest, threads, inbox)
     procs = fresh_data_dir(tmp_path, "procs")
     on_pool = ingest.with_options(task_runner=make_task_runner("processes", workers=2))
+    # the pool's worker processes parse, then end before the commit and the rebuild (the run's peak)
+    children: dict[str, int] = {}
+
+    def parsing(*args, **kwargs):
+        for n, result in enumerate(real_run_batches(*args, **kwargs)):
+            if n == 0:
+                children["while parsing"] = len(multiprocessing.active_children())
+            yield result
+
+    def rebuilding(*args, **kwargs):
+        children["at the rebuild"] = len(multiprocessing.active_children())
+        return real_rebuild(*args, **kwargs)
+
+    real_run_batches, real_rebuild = flows.ingest.run_batches, flows.ingest.rebuild_if_stale
+    monkeypatch.setattr(flows.ingest, "run_batches", parsing)
+    monkeypatch.setattr(flows.ingest, "rebuild_if_stale", rebuilding)
     state = on_pool(data_dir=str(procs), inbox=str(inbox), return_state=True)
+    assert children == {"while parsing": 2, "at the rebuild": 0}
     assert state.is_completed(), state.message
     summary = state.result()
     assert summary["reports_read"] == N_REPORTS and summary["duplicates"] > 0
