@@ -6,7 +6,7 @@ same run again (nothing new: the incremental no-op). Also measures the extractio
 same reports in this process and `changai run` over an empty inbox (the fixed start-up), and
 prints wall / (core + start-up). Writes only under --workdir.
 
-    python -m benchmarks.bench_run --n 10000 --sizes 2500,5000 [--task-runner processes|dask]
+    python -m benchmarks.bench_run --n 10000 --sizes 2500,5000 [--task-runner threads|processes|dask]
 """
 
 from __future__ import annotations
@@ -96,12 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="", help="smaller sizes to run first, e.g. 2500,5000 (memory vs N)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--workdir", type=Path, default=Path("/tmp/changai-bench"))
-    p.add_argument("--task-runner", choices=("threads", "processes", "dask"), default=None)
+    p.add_argument(
+        "--task-runner", choices=("auto", "threads", "processes", "dask"), default="auto", help="default: auto"
+    )
     p.add_argument("--no-core", action="store_true", help="skip the in-process extraction core measurement")
     args = p.parse_args(argv)
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
-    runner = ["--task-runner", args.task_runner] if args.task_runner else []
+    runner = ["--task-runner", args.task_runner]
     sizes = sorted({int(s) for s in args.sizes.split(",") if s} | {args.n})
 
     t0 = time.perf_counter()
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     empty.mkdir(exist_ok=True)
     startup = run(work, empty, fresh_data_dir(work, "data-empty"), runner)
     startup = run(work, empty, fresh_data_dir(work, "data-empty"), runner)  # warm database and caches
-    print(f"start-up (changai run, empty inbox{', ' + args.task_runner if runner else ''}): {startup.wall:.1f} s")
+    print(f"start-up (changai run, empty inbox, {args.task_runner}): {startup.wall:.1f} s")
 
     results = {}
     for n in sizes:

@@ -64,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from flows.live_display import progress_display
 
         flow = ingest
-        if kind != "threads":
+        if kind != "auto":
             flow = ingest.with_options(task_runner=runners.make_task_runner(kind, address))
             if address and not runners.is_loopback(address) and not PREFECT_API_URL.value():
                 print(
@@ -287,9 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--parser", metavar="ID", help="parser for --url pages (default: detected from the page)")
     run.add_argument(
         "--task-runner",
-        choices=("threads", "processes", "dask"),
-        help="threads (default; env CHANGAI_TASK_RUNNER), processes: parse batches in a process per core of "
-        "this machine, or dask: on a Dask cluster, a local one (a worker process per core) unless --dask-address",
+        choices=("auto", "threads", "processes", "dask"),
+        help="auto (default; env CHANGAI_TASK_RUNNER): a run of 1 000 documents or more parses in a process "
+        "per core, a smaller one in this process; threads: always in this process; processes: always in a "
+        "process per core of this machine; dask: on a Dask cluster, a local one (a worker process per core) "
+        "unless --dask-address",
     )
     run.add_argument(
         "--dask-address",

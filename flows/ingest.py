@@ -13,9 +13,9 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import live, run_log, run_report
+from flows.auto_runner import AutoTaskRunner
 from flows.batches import plan_batches, run_batches
 from flows.current import flag_summary, rebuild_if_stale
 from flows.current import rebuild_current as rebuild_current_tables
@@ -188,7 +188,7 @@ def _last_per_report(refs: list[DocRef]) -> list[DocRef]:
     return [refs[i] for i in sorted(last.values())]
 
 
-@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True, validate_parameters=True)
+@flow(name="ingest", task_runner=AutoTaskRunner(max_workers=4), log_prints=True, validate_parameters=True)
 def ingest(
     sources: list[SourceId] | None = None,
     data_dir: DataDir = "data",
@@ -262,7 +262,7 @@ def ingest(
         rows = RunRows(staged)
         # an absolute data dir: a Dask worker's working directory need not be the flow's
         parse_args = (str(data_path.resolve()), day, storage, since, until)
-        with parse_runner() as runner:  # worker processes end with the parse phase (flows/runners.py)
+        with parse_runner(len(refs)) as runner:  # worker processes end with the parse phase (flows/runners.py)
             workers = parallelism(runner) if refs else 1  # on Dask this starts the cluster: only when there is work
             batches = plan_batches(refs, workers)
             for batch in run_batches(parse_batch, batches, workers, *parse_args, runner=runner):

@@ -1,10 +1,12 @@
-"""Task runners for the ingest flow: Prefect's thread pool (default) or process pool, or a Dask cluster. Reads nothing.
+"""Task runners for the ingest flow: auto (default), Prefect's thread or process pool, or a Dask cluster. Reads nothing.
 
-`changai run --task-runner processes|dask [--dask-address tcp://host:8786]` picks one (or CHANGAI_TASK_RUNNER
-and CHANGAI_DASK_ADDRESS). Parsing and extraction are CPU-bound Python: threads share one core (the GIL),
-a process pool uses every core of this machine (Prefect's own ProcessPoolTaskRunner, nothing to install),
-Dask worker processes every core of every machine in the cluster (prefect-dask). Collecting documents
-(disk, network) always stays in threads of the flow's own process, which also owns the data dir.
+`changai run --task-runner auto|threads|processes|dask [--dask-address tcp://host:8786]` picks one (or
+CHANGAI_TASK_RUNNER and CHANGAI_DASK_ADDRESS). Parsing and extraction are CPU-bound Python: threads share
+one core (the GIL), a process pool uses every core of this machine (Prefect's own ProcessPoolTaskRunner,
+nothing to install), Dask worker processes every core of every machine in the cluster (prefect-dask).
+`auto` parses a small run in the flow's own process and a large one on a process pool
+(flows/auto_runner.py). Collecting documents (disk, network) always stays in threads of the flow's own
+process, which also owns the data dir.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-RUNNERS = ("threads", "processes", "dask")
+RUNNERS = ("auto", "threads", "processes", "dask")
 THREAD_WORKERS = 4  # collect tasks wait on disk and network; parse batches hold the GIL anyway
 CONNECT_TIMEOUT = 5.0  # seconds to wait for a --dask-address scheduler before giving up
 
@@ -28,12 +30,13 @@ class RunnerError(ValueError):
 def choose(kind: str | None, address: str | None) -> tuple[str, str | None]:
     """The runner kind and scheduler address from the CLI flags, else CHANGAI_TASK_RUNNER / CHANGAI_DASK_ADDRESS.
 
-    An address alone means dask; threads or processes with an address is a contradiction and refused.
+    Nothing given means auto; an address alone means dask; another runner with an address is a
+    contradiction and refused.
     """
     kind = (kind or os.environ.get("CHANGAI_TASK_RUNNER", "")).strip().lower() or None
     address = (address or os.environ.get("CHANGAI_DASK_ADDRESS", "")).strip() or None
     if kind is None:
-        kind = "dask" if address else "threads"
+        kind = "dask" if address else "auto"
     if kind not in RUNNERS:
         raise RunnerError(f"unknown task runner {kind!r} (one of: {', '.join(RUNNERS)})")
     if kind != "dask" and address:
@@ -60,10 +63,14 @@ def check_dask(address: str | None) -> None:
         raise RunnerError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
 
 
-def make_task_runner(kind: str = "threads", address: str | None = None, workers: int | None = None) -> Any:
+def make_task_runner(kind: str = "auto", address: str | None = None, workers: int | None = None) -> Any:
     """A Prefect task runner. `dask` without an address starts a local cluster of worker processes
     (one single-threaded worker per core, no dashboard) when the first batch is submitted, and stops it
-    with the run."""
+    with the parse phase."""
+    if kind == "auto":
+        from flows.auto_runner import AutoTaskRunner
+
+        return AutoTaskRunner(max_workers=THREAD_WORKERS)
     if kind == "threads":
         from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -117,15 +124,24 @@ def parallelism(runner: Any) -> int:
 
 
 @contextlib.contextmanager
-def parse_runner() -> Iterator[Any]:
-    """The task runner for parse batches: the flow's own thread pool as it is; for a process pool or a
-    Dask cluster, a copy of the flow's (Prefect's TaskRunner.duplicate) that lives for the parse phase
-    only. Its worker processes (~250 MB each) or local cluster are gone before the commit and the
-    rebuild, which make the run's peak; the flow's own copy is never submitted to, so it never starts
-    a worker. A cluster given by address stays up; only this run's connection to it closes."""
-    from prefect.task_runners import ThreadPoolTaskRunner
+def parse_runner(documents: int) -> Iterator[Any]:
+    """The task runner for a run's parse batches. The flow's own thread pool as it is (batches run in
+    the flow's thread), except under `auto` with `documents` >= AUTO_MIN_DOCUMENTS on a machine of
+    several cores: a process pool of its cores. For a process pool or a Dask cluster, a copy of the
+    flow's (Prefect's TaskRunner.duplicate). Either pool lives for the parse phase only: its worker
+    processes (~250 MB each) or local cluster are gone before the commit and the rebuild, which make
+    the run's peak, and the flow's own copy, never submitted to, never starts a worker. A cluster given
+    by address stays up; only this run's connection to it closes."""
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
+    from flows.auto_runner import AUTO_MIN_DOCUMENTS, AutoTaskRunner
 
     runner = _flow_runner()
+    cores = os.cpu_count() or 1
+    if isinstance(runner, AutoTaskRunner) and documents >= AUTO_MIN_DOCUMENTS and cores > 1:
+        with ProcessPoolTaskRunner(max_workers=cores) as pool:
+            yield pool
+        return
     if runner is None or isinstance(runner, ThreadPoolTaskRunner):
         yield runner
         return

@@ -201,6 +201,41 @@ def test_process_pool_runner_gives_the_same_tables(
     assert len(batches) == 4 and all(r.state.is_completed() for r in batches)
 
 
+@pytest.mark.flow
+@pytest.mark.parametrize("threshold", [16, 33])
+def test_auto_runner_parses_a_large_run_on_a_process_pool(
+    prefect_harness, inbox: Path, tmp_path: Path, today, small_batches, monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    """The default runner (auto): 32 documents reach a threshold of 16, and parse on a process per core;
+    they stay under 33, and parse in the flow's own process. The tables are those of threads either way."""
+    import os
+
+    import flows.auto_runner
+    from flows.ingest import ingest
+    from flows.runners import make_task_runner
+
+    today("2026-03-02")
+    threads = fresh_data_dir(tmp_path, "threads")
+    run(ingest.with_options(task_runner=make_task_runner("threads")), threads, inbox)
+    monkeypatch.setattr(flows.auto_runner, "AUTO_MIN_DOCUMENTS", threshold)
+    seen: list[int] = []
+    real_run_batches = flows.ingest.run_batches
+
+    def parsing(*args, **kwargs):
+        for result in real_run_batches(*args, **kwargs):
+            seen.append(len(multiprocessing.active_children()))
+            yield result
+
+    monkeypatch.setattr(flows.ingest, "run_batches", parsing)
+    auto = fresh_data_dir(tmp_path, "auto")
+    summary = run(ingest, auto, inbox)  # the flow's default task runner
+    cores = os.cpu_count() or 1
+    pooled = threshold <= N_REPORTS and cores > 1
+    assert summary["reports_read"] == N_REPORTS
+    assert max(seen) == (cores if pooled else 0)
+    assert_same_tables(threads, auto)
+
+
 def _closed_port() -> int:
     import socket
 
@@ -229,7 +264,8 @@ def test_cli_runner_flags_fail_before_prefect_starts(tmp_path: Path) -> None:
     result = changai(*base, "--task-runner", "threads", "--dask-address", address, cwd=ROOT)
     assert result.returncode == 2 and f"a Dask scheduler address ({address}) needs --task-runner dask" in result.stderr
     result = changai(*base, cwd=ROOT, env_extra={"CHANGAI_TASK_RUNNER": "ray"})
-    assert result.returncode == 2 and "unknown task runner 'ray' (one of: threads, processes, dask)" in result.stderr
+    assert result.returncode == 2
+    assert "unknown task runner 'ray' (one of: auto, threads, processes, dask)" in result.stderr
     result = changai(*base, "--task-runner", "ray", cwd=ROOT)
     assert result.returncode == 2 and "invalid choice: 'ray'" in result.stderr
     assert not (data / "snapshots").exists() and not (data / "reports.csv").exists()
