@@ -207,27 +207,14 @@ SCOPE_ONLY_RE = re.compile(
 )
 
 
-class _computed_once:
-    """functools.cached_property without its per-access lock (Python 3.11): Context is never shared
-    between threads, and classify reads these properties for every keyword it scores."""
-
-    def __init__(self, func) -> None:
-        self.func = func
-        self.name = func.__name__
-
-    def __get__(self, obj, cls=None):
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
-
-
 class Context:
     """The text around one figure, cut to what can describe it.
 
     left, right, noun_after and events are read for every keyword scored; the clause, the sentence
     and the window are cut from the text only when a keyword reaches them (most figures are settled
     by their own item), and `*_start`/`*_end` keep their offsets for substring tests without a copy.
+    The cut parts and the two tests are computed on first use and kept (plain fields and properties,
+    not a caching descriptor: the compiled build turns this into a native class without a __dict__).
     """
 
     def __init__(
@@ -243,27 +230,43 @@ class Context:
         self.clause_offset_of_end = end - clause.start  # where the figure ends, relative to the clause start
         # counted in 次/场: the verb phrase after it names the event
         self.events = text[start:end].rstrip()[-1:] in ("次", "场")
+        self._clause: str | None = None
+        self._sentence: str | None = None
+        self._window: str | None = None
+        self._has_own_noun: bool | None = None
+        self._selected: bool | None = None
 
-    @_computed_once
+    @property
     def clause(self) -> str:
-        return self.text[self.clause_start : self.clause_end]
+        if self._clause is None:
+            self._clause = self.text[self.clause_start : self.clause_end]
+        return self._clause
 
-    @_computed_once
+    @property
     def sentence(self) -> str:
-        return self.text[self.sentence_start : self.sentence_end]
+        if self._sentence is None:
+            self._sentence = self.text[self.sentence_start : self.sentence_end]
+        return self._sentence
 
-    @_computed_once
+    @property
     def clause_left(self) -> str:
-        """The clause before the figure."""
+        """The clause before the figure (read once per figure at most: not kept)."""
         return self.text[self.clause_start : self.start]
 
-    @_computed_once
+    @property
     def window(self) -> str:
         """40 characters before the figure through 10 after (for contextual keywords)."""
-        return self.text[max(self.sentence_start, self.start - 40) : min(self.sentence_end, self.end + 10)]
+        if self._window is None:
+            self._window = self.text[max(self.sentence_start, self.start - 40) : min(self.sentence_end, self.end + 10)]
+        return self._window
 
-    @_computed_once
+    @property
     def has_own_noun(self) -> bool:
+        if self._has_own_noun is None:
+            self._has_own_noun = self._own_noun()
+        return self._has_own_noun
+
+    def _own_noun(self) -> bool:
         if len(self.noun_after) >= 2:
             return True
         left = MARKERS_ONLY_RE.sub("", self.left.strip())
@@ -271,10 +274,14 @@ class Context:
             return False  # 株洲有5人: a subject, not what is counted
         return len(NON_HAN_RE.sub("", left)) >= 2
 
-    @_computed_once
+    @property
     def selected(self) -> bool:
         """株洲有5人入选, 全市有11人获评全国劳模: the category is named elsewhere in the sentence."""
-        return bool(SELECTION_AFTER_RE.match(self.right)) or bool(SUBJECT_HAS_RE.fullmatch(self.left.strip()))
+        if self._selected is None:
+            self._selected = bool(SELECTION_AFTER_RE.match(self.right)) or bool(
+                SUBJECT_HAS_RE.fullmatch(self.left.strip())
+            )
+        return self._selected
 
 
 def context_of(
@@ -460,7 +467,7 @@ def classify(
     ctx = context_of(text, start, end, item, clause, sentence, prev_end, next_start)
     item_text: str | None = None
     best_score = 0.0
-    best: tuple[Indicator, str, str] | None = None  # indicator, matched text, left position
+    best: tuple[Indicator, str, int] | None = None  # indicator, matched text, left position
     keyword_ids = candidates if candidates is not None else range(len(tax.keywords))
     for kw_id in keyword_ids:
         kw, ind, word = plans[kw_id]
@@ -496,13 +503,14 @@ def classify(
         scope = ctx.left.strip()
         base = LEADING_SCOPE_RE.sub("", previous.label) if previous.label else previous.keyword
         return Classification(previous.indicator, scope + (base or previous.keyword), previous.score, previous.keyword)
-    inheritable = previous is not None and previous.indicator != OTHER and unit in tax.units_of(previous.indicator)
-    if inheritable and not ctx.has_own_noun and (best_class is None or best_class.score < sc["strong"]):
-        # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
-        return Classification(previous.indicator, previous.label, previous.score, previous.keyword)
-    if inheritable and SUBTOTAL_RE.search(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
-        # 其中一线职工24名: a sub-total counts what its total counts
-        return Classification(previous.indicator, other_label(ctx.left, ctx.noun_after) or previous.label, 0.0, "")
+    if previous is not None and previous.indicator != OTHER and unit in tax.units_of(previous.indicator):
+        # (inheritable: the previous figure's indicator counts in this unit)
+        if not ctx.has_own_noun and (best_class is None or best_class.score < sc["strong"]):
+            # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
+            return Classification(previous.indicator, previous.label, previous.score, previous.keyword)
+        if SUBTOTAL_RE.search(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
+            # 其中一线职工24名: a sub-total counts what its total counts
+            return Classification(previous.indicator, other_label(ctx.left, ctx.noun_after) or previous.label, 0.0, "")
     if best_class is None or best_class.score < sc["threshold"]:
         score = best_class.score if best_class else 0.0
         return Classification(OTHER, other_label(ctx.left, ctx.noun_after), score, "")

@@ -165,18 +165,20 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
     token = m.group(0)
     start, pos = m.start(), m.end()
     is_chinese = not token[0].isdigit()
-    qualifier = None
+    qualifier: str | None = None
     has_scale = False
-    value_high = None
+    value_high: int | None = None
+    value: int | float  # an int for a Chinese numeral (exact until the end), a float for an Arabic one
     if is_chinese:
-        value = parse_chinese(token)
-        if value is None:
+        parsed = parse_chinese(token)
+        if parsed is None:
             # 两三百人, 三四十家, 七八个: two consecutive digits give a range
             rng = CONSECUTIVE_RE.match(token)
             if not rng or _DIGIT[rng.group(2)] != _DIGIT[rng.group(1)] + 1:
                 return None
             scale = SCALE_WORDS.get(rng.group(3), 1) if rng.group(3) else 1
-            value, value_high = _DIGIT[rng.group(1)] * scale, _DIGIT[rng.group(2)] * scale
+            parsed, value_high = _DIGIT[rng.group(1)] * scale, _DIGIT[rng.group(2)] * scale
+        value = parsed
         has_scale = any(ch in SCALE_WORDS for ch in token)
         if text.startswith("几", pos) and token[-1] in "十百千万":
             qualifier, pos = "at_least", pos + 1  # 十几家 reads like 十余家
@@ -388,7 +390,7 @@ def find_quantities(text: str) -> list[Quantity]:
             value = value_low
             canonical = unit_name
             qualifier = "range"
-        else:
+        elif unit is not None:  # (always: a figure has a unit or a range)
             canonical, end = unit
             if canonical == "%" and text[num.end : end].strip() == "成":
                 if num.value >= 10 or num.has_scale:
