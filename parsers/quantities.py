@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -17,21 +17,82 @@ from parsers.numerals import CN_NUMERAL_CHARS, SCALE_WORDS, is_scale_only, parse
 GRAMMAR_PATH = Path(__file__).parent / "data" / "grammar.toml"
 
 
-@dataclass(slots=True)
 class Quantity:
-    """A figure as read from the text (not frozen: one is made per figure, and a frozen dataclass sets
-    each field through object.__setattr__; nothing changes one after the scan, dataclasses.replace copies)."""
+    """A figure as read from the text. A plain slotted class, not a dataclass: one is made per figure, and
+    the compiled build makes it a native class with a C constructor (a dataclass keeps its generated
+    Python __init__ there). Nothing changes one after the scan: with_changes copies."""
 
-    start: int
-    end: int
-    value: float
-    value_high: float | None
-    unit: str
-    qualifier: str  # exact | approx | at_least | at_most | range
-    surface: str
-    number_start: int  # offset of the first numeral character (after a glued prefix qualifier)
-    prefix_qualifier: str | None = None  # qualifier stated before the number (shared along a list)
-    decrease: bool = False  # a decrease word stood before it (shared along a list)
+    __slots__ = (
+        "decrease",
+        "end",
+        "number_start",
+        "prefix_qualifier",
+        "qualifier",
+        "start",
+        "surface",
+        "unit",
+        "value",
+        "value_high",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        value: float,
+        value_high: float | None,
+        unit: str,
+        qualifier: str,  # exact | approx | at_least | at_most | range
+        surface: str,
+        number_start: int,  # offset of the first numeral character (after a glued prefix qualifier)
+        prefix_qualifier: str | None = None,  # qualifier stated before the number (shared along a list)
+        decrease: bool = False,  # a decrease word stood before it (shared along a list)
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.value_high = value_high
+        self.unit = unit
+        self.qualifier = qualifier
+        self.surface = surface
+        self.number_start = number_start
+        self.prefix_qualifier = prefix_qualifier
+        self.decrease = decrease
+
+    def _fields(self) -> tuple[int, int, float, float | None, str, str, str, int, str | None, bool]:
+        return (
+            self.start,
+            self.end,
+            self.value,
+            self.value_high,
+            self.unit,
+            self.qualifier,
+            self.surface,
+            self.number_start,
+            self.prefix_qualifier,
+            self.decrease,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quantity) and self._fields() == other._fields()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_QUANTITY_FIELDS, self._fields(), strict=True))
+        return f"Quantity({shown})"
+
+
+_QUANTITY_FIELDS = (
+    "start",
+    "end",
+    "value",
+    "value_high",
+    "unit",
+    "qualifier",
+    "surface",
+    "number_start",
+    "prefix_qualifier",
+    "decrease",
+)
 
 
 @dataclass(frozen=True)
@@ -117,30 +178,47 @@ def grammar() -> Grammar:
 
 
 # A number token: Arabic with optional thousands groups and decimals, or a run of Chinese
-# numeral characters. The look-behind keeps ids like content_202371 and v2.0 out.
+# numeral characters. The look-behind keeps ids like content_202371 and v2.0 out. That is
+#   (?<![0-9A-Za-z_.\-/+])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![0-9+])|[<numerals>]+
+# written to start with one character class (its first character, a digit or a numeral, then the rest
+# of the Arabic or the Chinese branch, told apart by a look-behind at that character; the look-behind
+# for ids moves after the first digit and widens by it): a search then skips to the next candidate in
+# C, where the form above made the regex engine try a match at every position (~4x slower).
 NUMBER_RE = re.compile(
-    r"(?<![0-9A-Za-z_.\-/+])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![0-9+])"
-    rf"|[{CN_NUMERAL_CHARS}]+"
+    rf"[\d{CN_NUMERAL_CHARS}]"
+    r"(?:(?<=\d)(?<![0-9A-Za-z_.\-/+]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?(?![0-9+])"
+    rf"|(?<=[{CN_NUMERAL_CHARS}])[{CN_NUMERAL_CHARS}]*)"
 )
-# Every match of NUMBER_RE starts with a character of this class. A class is what the regex engine
-# can skip to in C; NUMBER_RE itself starts with a look-behind, so its search tries every position.
-NUMBER_START_RE = re.compile(rf"[\d{CN_NUMERAL_CHARS}]")
 HIGH_NUMBER_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
 # Whitespace allowed between a number and its unit: PDF text splits "62563\n人次", "267.4 万人".
 GAP_RE = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
 QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"', "〈": "〉"}
 
 
-@dataclass
 class _Number:
-    start: int
-    end: int  # after numeral, middle qualifier and scale
-    value: float
-    qualifier: str | None
-    has_scale: bool
-    is_chinese: bool
-    text: str
-    value_high: float | None = None  # 两三百: a range written as consecutive digits
+    """A number as read, with what follows it glued on (a plain slotted class, as Quantity)."""
+
+    __slots__ = ("end", "has_scale", "is_chinese", "qualifier", "start", "text", "value", "value_high")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,  # after numeral, middle qualifier and scale
+        value: float,
+        qualifier: str | None,
+        has_scale: bool,
+        is_chinese: bool,
+        text: str,
+        value_high: float | None = None,  # 两三百: a range written as consecutive digits
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.qualifier = qualifier
+        self.has_scale = has_scale
+        self.is_chinese = is_chinese
+        self.text = text
+        self.value_high = value_high
 
 
 SCALED_TAIL_RE = re.compile(r"(\d+(?:\.\d+)?)(万|千|百)")
@@ -212,9 +290,8 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
         if not _diverse(text, after_gap):
             qualifier = g.middle_q[text[after_gap]]
             pos = after_gap + 1
-    number = _Number(start, pos, float(value), qualifier, has_scale, is_chinese, token)
-    number.value_high = float(value_high) if value_high is not None else None
-    return number
+    high = float(value_high) if value_high is not None else None
+    return _Number(start, pos, float(value), qualifier, has_scale, is_chinese, token, high)
 
 
 def _read_unit(text: str, pos: int, g: Grammar) -> tuple[str, int] | None:
@@ -347,17 +424,11 @@ def find_quantities(text: str) -> list[Quantity]:
     pos = 0
     n = len(text)
     follow_first = g.follow_first
-    number_start, number_at = NUMBER_START_RE.search, NUMBER_RE.match
+    number_search = NUMBER_RE.search
     while pos < n:
-        # NUMBER_RE.search(text, pos), from a character that can start a number: NUMBER_RE itself starts with a
-        # look-behind, so its search would try every position; most numbers are dropped right after
-        first = number_start(text, pos)
-        if first is None:
-            break
-        m = number_at(text, first.start())
+        m = number_search(text, pos)
         if m is None:
-            pos = first.start() + 1
-            continue
+            break
         pos = m.end()
         if text[pos : pos + 1] not in follow_first and not text.endswith("百分之", 0, m.start()):
             continue  # nothing that can make it a figure follows (2023年, 第3届, 5G): _read_number would not
@@ -486,8 +557,20 @@ def attach_unit_ranges(quantities: list[Quantity], text: str) -> list[Quantity]:
                 and q.qualifier == "exact"
                 and nxt.qualifier in ("exact", "at_least")
             ):
+                surface = text[q.start : nxt.end]
                 merged.append(
-                    replace(q, end=nxt.end, value_high=nxt.value, qualifier="range", surface=text[q.start : nxt.end])
+                    Quantity(
+                        q.start,
+                        nxt.end,
+                        q.value,
+                        nxt.value,
+                        q.unit,
+                        "range",
+                        surface,
+                        q.number_start,
+                        q.prefix_qualifier,
+                        q.decrease,
+                    )
                 )
                 i += 2
                 continue
@@ -509,11 +592,24 @@ def distribute_along_lists(quantities: list[Quantity], text: str) -> list[Quanti
         prev = out[-1] if out else None
         if prev is not None and LIST_GAP_RE.match(text[prev.end : q.number_start]) and q.number_start == q.start:
             if prev.decrease and not q.decrease and q.value > 0:
-                q = replace(
-                    q, value=-q.value, decrease=True, value_high=-q.value_high if q.value_high is not None else None
+                high = -q.value_high if q.value_high is not None else None
+                q = Quantity(
+                    q.start,
+                    q.end,
+                    -q.value,
+                    high,
+                    q.unit,
+                    q.qualifier,
+                    q.surface,
+                    q.number_start,
+                    q.prefix_qualifier,
+                    True,
                 )
             if prev.prefix_qualifier and q.prefix_qualifier is None and q.qualifier == "exact":
-                q = replace(q, qualifier=prev.prefix_qualifier, prefix_qualifier=prev.prefix_qualifier)
+                shared = prev.prefix_qualifier
+                q = Quantity(
+                    q.start, q.end, q.value, q.value_high, q.unit, shared, q.surface, q.number_start, shared, q.decrease
+                )
         out.append(q)
     return out
 

@@ -16,7 +16,11 @@ SOFT_WRAP_MIN_CHARS = 40
 _BREAK_RE = re.compile(r"\n+")
 _CLOSING_MARKS = '”’")】」』'
 # Where a sentence can end: a terminal mark with the closing marks after it, or a run of line breaks.
-_BOUNDARY_RE = re.compile(f"[{SENTENCE_END}][{re.escape(_CLOSING_MARKS)}]*|\n+")
+# Written as one character class first ([。!?！？\n], then the line breaks or the closing marks after it,
+# told apart by a look-behind at that character): a pattern that starts with a class lets the regex
+# engine skip to the next candidate in C, while an alternation of a class and a literal
+# ("[。!?！？][closing]*|\n+") makes its search try a match at every position, ~5x slower.
+_BOUNDARY_RE = re.compile(f"[{SENTENCE_END}\n](?:(?<=\n)\n*|[{re.escape(_CLOSING_MARKS)}]*)")
 
 
 class Span(NamedTuple):
@@ -82,8 +86,24 @@ def _sentence_spans(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-_CLAUSE_SEPARATOR_RE = re.compile(f"[{re.escape(CLAUSE_SEPARATORS)}]")
-_ITEM_SEPARATOR_RE = re.compile(f"[{re.escape(ITEM_SEPARATORS)}]")
+def _offsets(text: str, chars: str) -> list[int]:
+    """Sorted offsets of every character of `chars` in `text`.
+
+    str.find per character: each scan runs in C at memchr speed, while a regex character class is
+    tested character by character (the separators of a text took ~60 instructions per character).
+    """
+    found: list[int] = []
+    kinds = 0
+    for ch in chars:
+        i = text.find(ch)
+        if i != -1:
+            kinds += 1
+        while i != -1:
+            found.append(i)
+            i = text.find(ch, i + 1)
+    if kinds > 1:
+        found.sort()  # (one kind of separator, the usual ",", is found in order)
+    return found
 
 
 def _part_at(separators: list[int], span: Span, pos: int) -> Span:
@@ -108,8 +128,8 @@ class SpanIndex:
         self.text = text
         self.sentences = _sentence_spans(text)
         self._starts = [s.start for s in self.sentences]
-        self._clause_separators = [m.start() for m in _CLAUSE_SEPARATOR_RE.finditer(text)]
-        self._item_separators = [m.start() for m in _ITEM_SEPARATOR_RE.finditer(text)] if "、" in text else []
+        self._clause_separators = _offsets(text, CLAUSE_SEPARATORS)
+        self._item_separators = _offsets(text, ITEM_SEPARATORS)
 
     def sentence_at(self, pos: int) -> Span:
         i = bisect_right(self._starts, pos) - 1
