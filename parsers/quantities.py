@@ -123,6 +123,9 @@ class Grammar:
     range_first: frozenset[str]  # first characters of the range separators
     follow_first: frozenset[str]  # what may follow a number that reads on: gap, qualifier, scale, unit, range
     slogan_re: re.Pattern[str]  # any slogan
+    unit_first: frozenset[str]  # first characters of the units
+    suffix_first: frozenset[str]  # first characters of the suffix qualifiers
+    prefix_last: frozenset[str]  # last characters of the prefix qualifiers
 
 
 def _alternation(words: list[str]) -> str:
@@ -174,6 +177,9 @@ def grammar() -> Grammar:
         range_first=frozenset(r[0] for r in range_seps),
         follow_first=frozenset(follow | {"几", "万", "亿"}),
         slogan_re=re.compile(_alternation(ex["slogans"])),
+        unit_first=frozenset(u[0] for u in units),
+        suffix_first=frozenset(w[0] for w in q["suffix"]),
+        prefix_last=frozenset(w[-1] for w in prefix_q),
     )
 
 
@@ -223,6 +229,7 @@ class _Number:
 
 SCALED_TAIL_RE = re.compile(r"(\d+(?:\.\d+)?)(万|千|百)")
 CONSECUTIVE_RE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百千万]?)$")
+_CN_NUMERALS = frozenset(CN_NUMERAL_CHARS)
 _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -242,7 +249,7 @@ def _skip_gap(text: str, pos: int) -> int:
 def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
     token = m.group(0)
     start, pos = m.start(), m.end()
-    is_chinese = not token[0].isdigit()
+    is_chinese = token[0] in _CN_NUMERALS  # (a number token starts with a digit or a Chinese numeral)
     qualifier: str | None = None
     has_scale = False
     value_high: int | None = None
@@ -295,13 +302,17 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
 
 
 def _read_unit(text: str, pos: int, g: Grammar) -> tuple[str, int] | None:
-    m = g.unit_re.match(text, _skip_gap(text, pos))
+    at = _skip_gap(text, pos)
+    if text[at : at + 1] not in g.unit_first:
+        return None  # no unit starts here (most numbers: years, dates, list numbers)
+    m = g.unit_re.match(text, at)
     if not m:
         return None
-    surface = m.group(0)
-    if text.startswith(g.not_before.get(surface, ()), m.end(), m.end() + 2):  # 2 characters, as ever
+    surface, end = m.group(0), m.end()
+    blocked = g.not_before.get(surface)
+    if blocked is not None and text.startswith(blocked, end, end + 2):  # 2 characters, as ever
         return None
-    return g.units[surface], m.end()
+    return g.units[surface], end
 
 
 # The characters that end the backward look for an opening quote: 。;\n, any opening or closing mark.
@@ -389,8 +400,8 @@ SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale
 
 def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tuple[str | None, int]:
     """Qualifier word right before the number (近20个, 超过10万人次, 约有)."""
-    if not text.endswith(g.prefix_q_words, 0, start):
-        return None, start  # most numbers have none
+    if text[start - 1 : start] not in g.prefix_last or not text.endswith(g.prefix_q_words, 0, start):
+        return None, start  # most numbers have none (text[-1:0] is "": no prefix at the start of the text)
     for word in g.prefix_q_words:
         if text.endswith(word, 0, start):
             if word in SCALE_ONLY_PREFIXES and not scale_only:
@@ -400,6 +411,8 @@ def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tu
 
 
 def _suffix_qualifier(text: str, end: int, g: Grammar) -> tuple[str | None, int]:
+    if text[end : end + 1] not in g.suffix_first:
+        return None, end  # most figures have none
     for word in g.suffix_q:
         if text.startswith(word, end):
             if word == "多" and text.startswith("多元", end):
@@ -430,14 +443,14 @@ def find_quantities(text: str) -> list[Quantity]:
         if m is None:
             break
         pos = m.end()
-        if text[pos : pos + 1] not in follow_first and not text.endswith("百分之", 0, m.start()):
+        if text[pos : pos + 1] not in follow_first and text[max(0, m.start() - 3) : m.start()] != "百分之":
             continue  # nothing that can make it a figure follows (2023年, 第3届, 5G): _read_number would not
         num = _read_number(text, m, g)
         if num is None:
             continue
         # a number with neither a unit nor a range after it (a year, a date, a list number) is most
         # numbers and is dropped first; the checks below are pure, so their order changes nothing
-        percent_words = text.endswith("百分之", 0, num.start)
+        percent_words = text[max(0, num.start - 3) : num.start] == "百分之"
         unit = ("%", num.end) if percent_words else _read_unit(text, num.end, g)
         rng = _read_range(text, num, g) if unit is None else None
         if unit is None and rng is None:
