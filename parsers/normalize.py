@@ -101,12 +101,26 @@ def normalize_whitespace(text: str) -> str:
         while "  " in text:
             text = text.replace("  ", " ")
     text = "\n".join([line.strip() for line in text.split("\n")])
-    return (MANY_BLANK_LINES_RE.sub("\n\n", text) if "\n\n\n" in text else text).strip()
+    # MANY_BLANK_LINES_RE.sub("\n\n", text) by str.replace: a run of 3 or more line breaks loses one in
+    # three per pass and stops at two (the regex, which has no literal start, tried every position)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
 
 
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[—\-–_]{1,3}\s*\d{1,4}\s*[—\-–_]{1,3}|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
 )
+
+
+def _page_number(line: str) -> bool:
+    """PAGE_NUMBER_RE.match(line), tried only on a line that starts as a page number can (most lines of
+    a text start with a Han character)."""
+    first = line[:1]
+    return (first in _PAGE_NUMBER_FIRST or first.isdecimal()) and PAGE_NUMBER_RE.match(line) is not None
+
+
+_PAGE_NUMBER_FIRST = frozenset("—-–_第")  # (a dash, 第, or a digit: \d is str.isdecimal)
 
 
 def drop_page_furniture(text: str) -> str:
@@ -117,7 +131,7 @@ def drop_page_furniture(text: str) -> str:
     stands next to a page number is page furniture too.
     """
     lines = text.split("\n")
-    numbers = {i for i, line in enumerate(lines) if PAGE_NUMBER_RE.match(line.strip())}
+    numbers = {i for i, line in enumerate(lines) if _page_number(line.strip())}
     if not numbers:
         return text
     counts: dict[str, int] = {}
