@@ -199,6 +199,13 @@ MARKERS_ONLY_RE = re.compile(
     r"比\d{4}年|比上年|比上届|较上年|同比)\s*)+$"
 )
 SUBJECT_HAS_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
+
+
+def _subject_has(left: str) -> bool:
+    """SUBJECT_HAS_RE.fullmatch(left), tried only on 2 to 8 characters ending with 有."""
+    return 2 <= len(left) <= 8 and left.endswith("有") and SUBJECT_HAS_RE.fullmatch(left) is not None
+
+
 SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名为|荣获|获得|获)")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
@@ -273,7 +280,7 @@ class Context:
         if len(self.noun_after) >= 2:
             return True
         left = MARKERS_ONLY_RE.sub("", self.left.strip())
-        if SUBJECT_HAS_RE.fullmatch(left):
+        if _subject_has(left):
             return False  # 株洲有5人: a subject, not what is counted
         return len(NON_HAN_RE.sub("", left)) >= 2
 
@@ -281,9 +288,7 @@ class Context:
     def selected(self) -> bool:
         """株洲有5人入选, 全市有11人获评全国劳模: the category is named elsewhere in the sentence."""
         if self._selected is None:
-            self._selected = bool(SELECTION_AFTER_RE.match(self.right)) or bool(
-                SUBJECT_HAS_RE.fullmatch(self.left.strip())
-            )
+            self._selected = bool(SELECTION_AFTER_RE.match(self.right)) or bool(_subject_has(self.left.strip()))
         return self._selected
 
 

@@ -595,6 +595,14 @@ def attach_unit_ranges(quantities: list[Quantity], text: str) -> list[Quantity]:
 LIST_GAP_RE = re.compile(r"^[^,;。:!?\n]{0,14}[、和及与][^,;。:!?\n]{0,6}$")
 
 
+def _list_gap(gap: str) -> bool:
+    """LIST_GAP_RE.match(gap), tried only on a gap it can match: at most 22 characters (14, the list mark,
+    6, and a line break that $ may stand before) holding a list mark. Most gaps between figures are longer."""
+    return (
+        len(gap) <= 22 and ("、" in gap or "和" in gap or "及" in gap or "与" in gap) and bool(LIST_GAP_RE.match(gap))
+    )
+
+
 def distribute_along_lists(quantities: list[Quantity], text: str) -> list[Quantity]:
     """A prefix qualifier or a decrease stated once covers the rest of a 、-list.
 
@@ -603,7 +611,7 @@ def distribute_along_lists(quantities: list[Quantity], text: str) -> list[Quanti
     out: list[Quantity] = []
     for q in quantities:
         prev = out[-1] if out else None
-        if prev is not None and LIST_GAP_RE.match(text[prev.end : q.number_start]) and q.number_start == q.start:
+        if prev is not None and q.number_start == q.start and _list_gap(text[prev.end : q.number_start]):
             if prev.decrease and not q.decrease and q.value > 0:
                 high = -q.value_high if q.value_high is not None else None
                 q = Quantity(
