@@ -13,8 +13,24 @@ from parsers.segments import Span
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "taxonomy.toml"
 OTHER = "other"
-# After a figure, a conjunction starts the next conjunct: 省劳模52人和市劳模200人
-CONJUNCTION_RE = re.compile(r"以及|[和及与]")
+
+
+def _class_first(chars: str, words: tuple[str, ...], chars_first: bool = True) -> re.Pattern[str]:
+    """The pattern `[chars]|word|word…` (or `word|…|[chars]`), written to start with one character class.
+
+    A search for an alternation that holds a character class tries a match at every position; one that
+    starts with a class skips to the next candidate in C. The first character is read by the class, and
+    a look-behind at it picks up each alternative in the same order, so every match is the same.
+    """
+    firsts = "".join(dict.fromkeys(chars + "".join(w[0] for w in words)))
+    char_alt = f"(?<=[{re.escape(chars)}])"
+    word_alts = [f"(?<={re.escape(w[0])}){re.escape(w[1:])}" for w in words]
+    alternatives = [char_alt, *word_alts] if chars_first else [*word_alts, char_alt]
+    return re.compile(f"[{re.escape(firsts)}](?:{'|'.join(alternatives)})")
+
+
+# After a figure, a conjunction starts the next conjunct: 省劳模52人和市劳模200人 (以及|[和及与])
+CONJUNCTION_RE = _class_first("和及与", ("以及",), chars_first=False)
 LABEL_STRIP_RE = re.compile(r"^[“”\"'《》()\[\]【】\s的和及与等各类]+|[“”\"'《》()\[\]【】\s的和及与等]+$")
 LABEL_STOP_RE = re.compile(r"[的,;。、:()]")
 # Verbs and framings that open an item and are not part of the counted noun.
@@ -185,9 +201,13 @@ _new = tuple.__new__
 
 # The counted noun after a figure (104个订单班, 4200多名农民工…) ends at a particle, a
 # punctuation mark or a verb; only keywords inside it describe what is counted.
-NP_STOP_RE = re.compile(
-    r"[的,;。、:()“”《》]|实现|参与|参加|获得|获评|取得|通过|进行|开展|加入|入会|组成|参赛|提供|成为|列入|入选|展示|亮相"
-    r"|成功|现场|完成|达到|被|享受|受益|签订|覆盖|分别|均|共|累计|协调|解决|摘|走进|在|为|于|中"
+NP_STOP_RE = _class_first(
+    "的,;。、:()“”《》",
+    (
+        *("实现", "参与", "参加", "获得", "获评", "取得", "通过", "进行", "开展", "加入", "入会", "组成", "参赛"),
+        *("提供", "成为", "列入", "入选", "展示", "亮相", "成功", "现场", "完成", "达到", "被", "享受", "受益"),
+        *("签订", "覆盖", "分别", "均", "共", "累计", "协调", "解决", "摘", "走进", "在", "为", "于", "中"),
+    ),
 )
 MAX_NP_CHARS = 16
 # 鹏鼎学院等近20个产业学院: what comes before 等 are examples, not the counted thing.

@@ -126,6 +126,7 @@ class Grammar:
     unit_first: frozenset[str]  # first characters of the units
     suffix_first: frozenset[str]  # first characters of the suffix qualifiers
     prefix_last: frozenset[str]  # last characters of the prefix qualifiers
+    slogan_digits: bool  # whether a slogan holds a digit (\d) at all
 
 
 def _alternation(words: list[str]) -> str:
@@ -180,6 +181,7 @@ def grammar() -> Grammar:
         unit_first=frozenset(u[0] for u in units),
         suffix_first=frozenset(w[0] for w in q["suffix"]),
         prefix_last=frozenset(w[-1] for w in prefix_q),
+        slogan_digits=any(ch.isdecimal() for slogan in ex["slogans"] for ch in slogan),
     )
 
 
@@ -356,12 +358,14 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
     if text[max(0, start - 1) : start] == "+" or text[unit_end : unit_end + 1] == "+":
         return True
     span = text[start:unit_end]
-    window = text[max(0, start - 4) : min(len(text), unit_end + 4)]
-    for slogan in g.slogans if g.slogan_re.search(window) else ():  # most windows hold none
-        if slogan in window and text.find(slogan, max(0, start - 4)) <= start < text.find(
-            slogan, max(0, start - 4)
-        ) + len(slogan):
-            return True
+    # a slogan covers the figure's first character: never an Arabic digit while no slogan holds one
+    if num.is_chinese or g.slogan_digits:
+        window = text[max(0, start - 4) : min(len(text), unit_end + 4)]
+        for slogan in g.slogans if g.slogan_re.search(window) else ():  # most windows hold none
+            if slogan in window and text.find(slogan, max(0, start - 4)) <= start < text.find(
+                slogan, max(0, start - 4)
+            ) + len(slogan):
+                return True
     if num.is_chinese and num.value == 1 and not num.has_scale:
         for idiom in g.idioms_with_one:
             if text.startswith(idiom, start):
