@@ -9,7 +9,12 @@ Every pass is timed twice: wall clock and this process's CPU time. On a machine 
 jobs the wall clock swings with their load; CPU time shows what the code costs. The best and the
 median pass are printed; stage figures are from the best pass.
 
-    python -m benchmarks.bench_extract --n 2000 [--repeat 5] [--profile] [--parts]
+    python -m benchmarks.bench_extract --n 2000 [--repeat 5] [--profile] [--parts] [--pure]
+
+It prints which build of the core it measures (benchmarks/build.py): in a tree built with
+`CHANGAI_COMPILE=1 pip install -e .` the mypyc-compiled one, unless --pure. --parts needs the pure
+build (compiled functions call each other in C, past its wrappers); --profile shows compiled functions
+as one call each.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from benchmarks.build import describe, force_pure, is_compiled
 from benchmarks.synth import Report, generate
 
 TODAY = date(2026, 1, 1)
@@ -157,7 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=5, help="passes over the reports (best and median printed)")
     p.add_argument("--profile", action="store_true", help="print a cProfile of one core pass")
     p.add_argument("--parts", action="store_true", help="print where extract's CPU time goes, timing each call")
+    p.add_argument("--pure", action="store_true", help="import the core's .py sources even where it is compiled")
     args = p.parse_args(argv)
+    if args.pure:
+        force_pure()
 
     reports = list(generate(args.seed, args.n))
     inputs = [prepare(r) for r in reports]
@@ -174,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         passes.append((stages, cpu))
     n = len(inputs)
     mb, kb = total_bytes / 1e6, total_bytes / n / 1024
+    print(f"extraction core build: {describe()}")
     print(f"reports: {n} synthetic (seed {args.seed}), {mb:.1f} MB, {kb:.1f} KB mean")
     print(f"figures extracted: {figures} ({figures / n:.1f} per report)")
     walls = sorted(sum(w.values()) for w, _ in passes)
@@ -213,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
         f"CPU {n / whole_cpu:.0f} reports/s"
     )
 
-    if args.parts:
+    if args.parts and is_compiled("parsers.extract"):
+        # the wrappers would never be called (and a compiled class takes no new attributes)
+        print("  --parts times the pure-Python build only: add --pure")
+    elif args.parts:
         from parsers.normalize import normalize_text
 
         texts = [normalize_text(d.raw_text) for d in inputs]

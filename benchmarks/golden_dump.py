@@ -26,6 +26,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from benchmarks.build import describe, force_pure
 from benchmarks.synth import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", default=str(ROOT.parent / "shared" / "seeds"), help="folder of seed reports")
     p.add_argument("--n", type=int, default=1000, help="synthetic reports (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="synthetic report seed (default 1)")
+    p.add_argument("--pure", action="store_true", help="import the core's .py sources even where it is compiled")
     args = p.parse_args(argv)
+    if args.pure:
+        force_pure()
 
     from benchmarks.bench_extract import prepare
 
@@ -145,7 +149,10 @@ def main(argv: list[str] | None = None) -> int:
             for line in core_lines(f"synth/{report.name}", core.raw_text, core.raw_title, url):
                 out.write(line + "\n")
                 lines += 1
-    print(f"golden_dump: {len(docs)} repository/seed documents + {args.n} synthetic -> {lines} lines in {args.out}")
+    print(
+        f"golden_dump ({describe()}): {len(docs)} repository/seed documents + {args.n} synthetic -> "
+        f"{lines} lines in {args.out}"
+    )
     return 0
 
 

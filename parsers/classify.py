@@ -13,8 +13,24 @@ from parsers.segments import Span
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "taxonomy.toml"
 OTHER = "other"
-# After a figure, a conjunction starts the next conjunct: 省劳模52人和市劳模200人
-CONJUNCTION_RE = re.compile(r"以及|[和及与]")
+
+
+def _class_first(chars: str, words: tuple[str, ...], chars_first: bool = True) -> re.Pattern[str]:
+    """The pattern `[chars]|word|word…` (or `word|…|[chars]`), written to start with one character class.
+
+    A search for an alternation that holds a character class tries a match at every position; one that
+    starts with a class skips to the next candidate in C. The first character is read by the class, and
+    a look-behind at it picks up each alternative in the same order, so every match is the same.
+    """
+    firsts = "".join(dict.fromkeys(chars + "".join(w[0] for w in words)))
+    char_alt = f"(?<=[{re.escape(chars)}])"
+    word_alts = [f"(?<={re.escape(w[0])}){re.escape(w[1:])}" for w in words]
+    alternatives = [char_alt, *word_alts] if chars_first else [*word_alts, char_alt]
+    return re.compile(f"[{re.escape(firsts)}](?:{'|'.join(alternatives)})")
+
+
+# After a figure, a conjunction starts the next conjunct: 省劳模52人和市劳模200人 (以及|[和及与])
+CONJUNCTION_RE = _class_first("和及与", ("以及",), chars_first=False)
 LABEL_STRIP_RE = re.compile(r"^[“”\"'《》()\[\]【】\s的和及与等各类]+|[“”\"'《》()\[\]【】\s的和及与等]+$")
 LABEL_STOP_RE = re.compile(r"[的,;。、:()]")
 # Verbs and framings that open an item and are not part of the counted noun.
@@ -172,7 +188,7 @@ def _sentence_gates(kw: Keyword, ind: Indicator) -> tuple[re.Pattern[str], ...]:
 
 
 class Classification(NamedTuple):
-    """What a figure counts (a tuple: one is made per figure)."""
+    """What a figure counts (a tuple: one is made per figure, with _new as parsers.segments makes a Span)."""
 
     indicator: str
     label: str
@@ -180,11 +196,18 @@ class Classification(NamedTuple):
     keyword: str
 
 
+_new = tuple.__new__
+
+
 # The counted noun after a figure (104个订单班, 4200多名农民工…) ends at a particle, a
 # punctuation mark or a verb; only keywords inside it describe what is counted.
-NP_STOP_RE = re.compile(
-    r"[的,;。、:()“”《》]|实现|参与|参加|获得|获评|取得|通过|进行|开展|加入|入会|组成|参赛|提供|成为|列入|入选|展示|亮相"
-    r"|成功|现场|完成|达到|被|享受|受益|签订|覆盖|分别|均|共|累计|协调|解决|摘|走进|在|为|于|中"
+NP_STOP_RE = _class_first(
+    "的,;。、:()“”《》",
+    (
+        *("实现", "参与", "参加", "获得", "获评", "取得", "通过", "进行", "开展", "加入", "入会", "组成", "参赛"),
+        *("提供", "成为", "列入", "入选", "展示", "亮相", "成功", "现场", "完成", "达到", "被", "享受", "受益"),
+        *("签订", "覆盖", "分别", "均", "共", "累计", "协调", "解决", "摘", "走进", "在", "为", "于", "中"),
+    ),
 )
 MAX_NP_CHARS = 16
 # 鹏鼎学院等近20个产业学院: what comes before 等 are examples, not the counted thing.
@@ -196,6 +219,13 @@ MARKERS_ONLY_RE = re.compile(
     r"比\d{4}年|比上年|比上届|较上年|同比)\s*)+$"
 )
 SUBJECT_HAS_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
+
+
+def _subject_has(left: str) -> bool:
+    """SUBJECT_HAS_RE.fullmatch(left), tried only on 2 to 8 characters ending with 有."""
+    return 2 <= len(left) <= 8 and left.endswith("有") and SUBJECT_HAS_RE.fullmatch(left) is not None
+
+
 SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名为|荣获|获得|获)")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
@@ -207,27 +237,14 @@ SCOPE_ONLY_RE = re.compile(
 )
 
 
-class _computed_once:
-    """functools.cached_property without its per-access lock (Python 3.11): Context is never shared
-    between threads, and classify reads these properties for every keyword it scores."""
-
-    def __init__(self, func) -> None:
-        self.func = func
-        self.name = func.__name__
-
-    def __get__(self, obj, cls=None):
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
-
-
 class Context:
     """The text around one figure, cut to what can describe it.
 
     left, right, noun_after and events are read for every keyword scored; the clause, the sentence
     and the window are cut from the text only when a keyword reaches them (most figures are settled
     by their own item), and `*_start`/`*_end` keep their offsets for substring tests without a copy.
+    The cut parts and the two tests are computed on first use and kept (plain fields and properties,
+    not a caching descriptor: the compiled build turns this into a native class without a __dict__).
     """
 
     def __init__(
@@ -243,38 +260,56 @@ class Context:
         self.clause_offset_of_end = end - clause.start  # where the figure ends, relative to the clause start
         # counted in 次/场: the verb phrase after it names the event
         self.events = text[start:end].rstrip()[-1:] in ("次", "场")
+        self._clause: str | None = None
+        self._sentence: str | None = None
+        self._window: str | None = None
+        self._has_own_noun: bool | None = None
+        self._selected: bool | None = None
 
-    @_computed_once
+    @property
     def clause(self) -> str:
-        return self.text[self.clause_start : self.clause_end]
+        if self._clause is None:
+            self._clause = self.text[self.clause_start : self.clause_end]
+        return self._clause
 
-    @_computed_once
+    @property
     def sentence(self) -> str:
-        return self.text[self.sentence_start : self.sentence_end]
+        if self._sentence is None:
+            self._sentence = self.text[self.sentence_start : self.sentence_end]
+        return self._sentence
 
-    @_computed_once
+    @property
     def clause_left(self) -> str:
-        """The clause before the figure."""
+        """The clause before the figure (read once per figure at most: not kept)."""
         return self.text[self.clause_start : self.start]
 
-    @_computed_once
+    @property
     def window(self) -> str:
         """40 characters before the figure through 10 after (for contextual keywords)."""
-        return self.text[max(self.sentence_start, self.start - 40) : min(self.sentence_end, self.end + 10)]
+        if self._window is None:
+            self._window = self.text[max(self.sentence_start, self.start - 40) : min(self.sentence_end, self.end + 10)]
+        return self._window
 
-    @_computed_once
+    @property
     def has_own_noun(self) -> bool:
+        if self._has_own_noun is None:
+            self._has_own_noun = self._own_noun()
+        return self._has_own_noun
+
+    def _own_noun(self) -> bool:
         if len(self.noun_after) >= 2:
             return True
         left = MARKERS_ONLY_RE.sub("", self.left.strip())
-        if SUBJECT_HAS_RE.fullmatch(left):
+        if _subject_has(left):
             return False  # 株洲有5人: a subject, not what is counted
         return len(NON_HAN_RE.sub("", left)) >= 2
 
-    @_computed_once
+    @property
     def selected(self) -> bool:
         """株洲有5人入选, 全市有11人获评全国劳模: the category is named elsewhere in the sentence."""
-        return bool(SELECTION_AFTER_RE.match(self.right)) or bool(SUBJECT_HAS_RE.fullmatch(self.left.strip()))
+        if self._selected is None:
+            self._selected = bool(SELECTION_AFTER_RE.match(self.right)) or bool(_subject_has(self.left.strip()))
+        return self._selected
 
 
 def context_of(
@@ -460,7 +495,7 @@ def classify(
     ctx = context_of(text, start, end, item, clause, sentence, prev_end, next_start)
     item_text: str | None = None
     best_score = 0.0
-    best: tuple[Indicator, str, str] | None = None  # indicator, matched text, left position
+    best: tuple[Indicator, str, int] | None = None  # indicator, matched text, left position
     keyword_ids = candidates if candidates is not None else range(len(tax.keywords))
     for kw_id in keyword_ids:
         kw, ind, word = plans[kw_id]
@@ -495,17 +530,20 @@ def classify(
     ):
         scope = ctx.left.strip()
         base = LEADING_SCOPE_RE.sub("", previous.label) if previous.label else previous.keyword
-        return Classification(previous.indicator, scope + (base or previous.keyword), previous.score, previous.keyword)
-    inheritable = previous is not None and previous.indicator != OTHER and unit in tax.units_of(previous.indicator)
-    if inheritable and not ctx.has_own_noun and (best_class is None or best_class.score < sc["strong"]):
-        # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
-        return Classification(previous.indicator, previous.label, previous.score, previous.keyword)
-    if inheritable and SUBTOTAL_RE.search(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
-        # 其中一线职工24名: a sub-total counts what its total counts
-        return Classification(previous.indicator, other_label(ctx.left, ctx.noun_after) or previous.label, 0.0, "")
+        label = scope + (base or previous.keyword)
+        return _new(Classification, (previous.indicator, label, previous.score, previous.keyword))
+    if previous is not None and previous.indicator != OTHER and unit in tax.units_of(previous.indicator):
+        # (inheritable: the previous figure's indicator counts in this unit)
+        if not ctx.has_own_noun and (best_class is None or best_class.score < sc["strong"]):
+            # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
+            return _new(Classification, (previous.indicator, previous.label, previous.score, previous.keyword))
+        if SUBTOTAL_RE.search(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
+            # 其中一线职工24名: a sub-total counts what its total counts
+            label = other_label(ctx.left, ctx.noun_after) or previous.label
+            return _new(Classification, (previous.indicator, label, 0.0, ""))
     if best_class is None or best_class.score < sc["threshold"]:
         score = best_class.score if best_class else 0.0
-        return Classification(OTHER, other_label(ctx.left, ctx.noun_after), score, "")
+        return _new(Classification, (OTHER, other_label(ctx.left, ctx.noun_after), score, ""))
     return best_class
 
 
@@ -520,7 +558,7 @@ def _labelled(ind: Indicator, matched: str, left_pos: int, score: float, ctx: Co
         # 全市技术工人 is the city's total, not a 市级 category
         if scope and not ctx.left[: scope.start()].endswith("全") and not label.startswith(scope.group(1)):
             label = scope.group(1) + label
-    return Classification(ind.id, label, score, matched)
+    return _new(Classification, (ind.id, label, score, matched))
 
 
 def _quoted_name_with(word: str, ctx: Context) -> str:

@@ -22,12 +22,14 @@ class _Pairs:
         first = pair[0]
         after = self._after.get(first)
         if after is None:
-            # what follows each occurrence of `first`: the start of the piece after it, or `first` itself
-            # where two stand together (an empty piece), or "" after the last at the end of the text
-            pieces = self._text.split(first)
-            found = {piece[:1] if piece else first for piece in pieces[1:-1]}
-            if len(pieces) > 1:
-                found.add(pieces[-1][:1])
+            # the character after each occurrence of `first` ("" after one that ends the text), found by
+            # str.find: splitting the text at `first` copied all of it for every character asked about
+            text = self._text
+            found: set[str] = set()
+            i = text.find(first)
+            while i != -1:
+                found.add(text[i + 1 : i + 2])
+                i = text.find(first, i + 1)
             found.discard("\n")  # no pair within a line has a line break
             after = self._after[first] = frozenset(found)
         return pair[1] in after

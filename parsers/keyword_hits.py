@@ -18,7 +18,8 @@ def _literal_automaton() -> ahocorasick_rs.AhoCorasick:
     (省劳模 and 劳模), in compiled code: a substring test per keyword, or a regex alternation (which
     reports no overlapping words), would cost Python work per keyword or per match.
     """
-    return ahocorasick_rs.AhoCorasick(list(taxonomy().literal_ids))
+    # a DFA (289 words: well under 1 MB) scans a sentence in half the time of the default NFA
+    return ahocorasick_rs.AhoCorasick(list(taxonomy().literal_ids), implementation=ahocorasick_rs.Implementation.DFA)
 
 
 class KeywordHits:
@@ -31,7 +32,8 @@ class KeywordHits:
         self._span = (-1, -1)
         self._sentence = ""
         self._literal: list[int] = []  # literal keywords the current sentence contains
-        self._gate_results: dict[re.Pattern[str], bool] = {}
+        # gate results of the current sentence by id(pattern): hashing a re.Pattern hashes its compiled code
+        self._gate_results: dict[int, bool] = {}
         self._by_unit: dict[str, list[int]] = {}
 
     def _start_sentence(self, start: int, end: int) -> None:
@@ -50,9 +52,9 @@ class KeywordHits:
         kept = []
         for i in ids:
             for gate in tax.sentence_gates[i]:
-                ok = gate_results.get(gate)
+                ok = gate_results.get(id(gate))
                 if ok is None:
-                    ok = gate_results[gate] = gate.search(sentence) is not None
+                    ok = gate_results[id(gate)] = gate.search(sentence) is not None
                 if not ok:
                     break
             else:

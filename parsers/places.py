@@ -39,14 +39,31 @@ _LEAD_MAX = 600
 _DATELINE = re.compile(r"([^\s，。,：:]{0,16}?)\d{1,2}月\d{1,2}日(?:电|讯)")
 
 
-@dataclass(frozen=True)
 class PlaceHit:
-    """One place mention: `surface` is text[start:end]."""
+    """One place mention: `surface` is text[start:end]. A plain slotted class, not a frozen dataclass: one
+    is made per mention, and the compiled build makes it a native class with a C constructor."""
 
-    place: Place
-    start: int
-    end: int
-    surface: str
+    __slots__ = ("end", "place", "start", "surface")
+
+    def __init__(self, place: Place, start: int, end: int, surface: str) -> None:
+        self.place = place
+        self.start = start
+        self.end = end
+        self.surface = surface
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlaceHit) and (self.place, self.start, self.end, self.surface) == (
+            other.place,
+            other.start,
+            other.end,
+            other.surface,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.place, self.start, self.end, self.surface))
+
+    def __repr__(self) -> str:
+        return f"PlaceHit(place={self.place!r}, start={self.start!r}, end={self.end!r}, surface={self.surface!r})"
 
 
 @dataclass(frozen=True)
@@ -127,7 +144,12 @@ def _index() -> _Index:
         short={k: tuple(v) for k, v in short.items()},
         pinyin={k: tuple(v) for k, v in pinyin.items()},
         surfaces={k: tuple(v) for k, v in surfaces.items()},
-        matcher=ahocorasick_rs.AhoCorasick(list(matcher_surfaces), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
+        # a DFA: ~40 % faster over a text than the library's default NFA here, for ~10 MB once per process
+        matcher=ahocorasick_rs.AhoCorasick(
+            list(matcher_surfaces),
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        ),
         matcher_surfaces=matcher_surfaces,
         stop_short=frozenset(stop),
         weak_full=frozenset(weak),

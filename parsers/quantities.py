@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -17,21 +17,82 @@ from parsers.numerals import CN_NUMERAL_CHARS, SCALE_WORDS, is_scale_only, parse
 GRAMMAR_PATH = Path(__file__).parent / "data" / "grammar.toml"
 
 
-@dataclass(slots=True)
 class Quantity:
-    """A figure as read from the text (not frozen: one is made per figure, and a frozen dataclass sets
-    each field through object.__setattr__; nothing changes one after the scan, dataclasses.replace copies)."""
+    """A figure as read from the text. A plain slotted class, not a dataclass: one is made per figure, and
+    the compiled build makes it a native class with a C constructor (a dataclass keeps its generated
+    Python __init__ there). Nothing changes one after the scan: with_changes copies."""
 
-    start: int
-    end: int
-    value: float
-    value_high: float | None
-    unit: str
-    qualifier: str  # exact | approx | at_least | at_most | range
-    surface: str
-    number_start: int  # offset of the first numeral character (after a glued prefix qualifier)
-    prefix_qualifier: str | None = None  # qualifier stated before the number (shared along a list)
-    decrease: bool = False  # a decrease word stood before it (shared along a list)
+    __slots__ = (
+        "decrease",
+        "end",
+        "number_start",
+        "prefix_qualifier",
+        "qualifier",
+        "start",
+        "surface",
+        "unit",
+        "value",
+        "value_high",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        value: float,
+        value_high: float | None,
+        unit: str,
+        qualifier: str,  # exact | approx | at_least | at_most | range
+        surface: str,
+        number_start: int,  # offset of the first numeral character (after a glued prefix qualifier)
+        prefix_qualifier: str | None = None,  # qualifier stated before the number (shared along a list)
+        decrease: bool = False,  # a decrease word stood before it (shared along a list)
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.value_high = value_high
+        self.unit = unit
+        self.qualifier = qualifier
+        self.surface = surface
+        self.number_start = number_start
+        self.prefix_qualifier = prefix_qualifier
+        self.decrease = decrease
+
+    def _fields(self) -> tuple[int, int, float, float | None, str, str, str, int, str | None, bool]:
+        return (
+            self.start,
+            self.end,
+            self.value,
+            self.value_high,
+            self.unit,
+            self.qualifier,
+            self.surface,
+            self.number_start,
+            self.prefix_qualifier,
+            self.decrease,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quantity) and self._fields() == other._fields()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_QUANTITY_FIELDS, self._fields(), strict=True))
+        return f"Quantity({shown})"
+
+
+_QUANTITY_FIELDS = (
+    "start",
+    "end",
+    "value",
+    "value_high",
+    "unit",
+    "qualifier",
+    "surface",
+    "number_start",
+    "prefix_qualifier",
+    "decrease",
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +123,10 @@ class Grammar:
     range_first: frozenset[str]  # first characters of the range separators
     follow_first: frozenset[str]  # what may follow a number that reads on: gap, qualifier, scale, unit, range
     slogan_re: re.Pattern[str]  # any slogan
+    unit_first: frozenset[str]  # first characters of the units
+    suffix_first: frozenset[str]  # first characters of the suffix qualifiers
+    prefix_last: frozenset[str]  # last characters of the prefix qualifiers
+    slogan_digits: bool  # whether a slogan holds a digit (\d) at all
 
 
 def _alternation(words: list[str]) -> str:
@@ -113,38 +178,60 @@ def grammar() -> Grammar:
         range_first=frozenset(r[0] for r in range_seps),
         follow_first=frozenset(follow | {"几", "万", "亿"}),
         slogan_re=re.compile(_alternation(ex["slogans"])),
+        unit_first=frozenset(u[0] for u in units),
+        suffix_first=frozenset(w[0] for w in q["suffix"]),
+        prefix_last=frozenset(w[-1] for w in prefix_q),
+        slogan_digits=any(ch.isdecimal() for slogan in ex["slogans"] for ch in slogan),
     )
 
 
 # A number token: Arabic with optional thousands groups and decimals, or a run of Chinese
-# numeral characters. The look-behind keeps ids like content_202371 and v2.0 out.
+# numeral characters. The look-behind keeps ids like content_202371 and v2.0 out. That is
+#   (?<![0-9A-Za-z_.\-/+])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![0-9+])|[<numerals>]+
+# written to start with one character class (its first character, a digit or a numeral, then the rest
+# of the Arabic or the Chinese branch, told apart by a look-behind at that character; the look-behind
+# for ids moves after the first digit and widens by it): a search then skips to the next candidate in
+# C, where the form above made the regex engine try a match at every position (~4x slower).
 NUMBER_RE = re.compile(
-    r"(?<![0-9A-Za-z_.\-/+])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![0-9+])"
-    rf"|[{CN_NUMERAL_CHARS}]+"
+    rf"[\d{CN_NUMERAL_CHARS}]"
+    r"(?:(?<=\d)(?<![0-9A-Za-z_.\-/+]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?(?![0-9+])"
+    rf"|(?<=[{CN_NUMERAL_CHARS}])[{CN_NUMERAL_CHARS}]*)"
 )
-# Every match of NUMBER_RE starts with a character of this class. A class is what the regex engine
-# can skip to in C; NUMBER_RE itself starts with a look-behind, so its search tries every position.
-NUMBER_START_RE = re.compile(rf"[\d{CN_NUMERAL_CHARS}]")
 HIGH_NUMBER_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
 # Whitespace allowed between a number and its unit: PDF text splits "62563\n人次", "267.4 万人".
 GAP_RE = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
 QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"', "〈": "〉"}
 
 
-@dataclass
 class _Number:
-    start: int
-    end: int  # after numeral, middle qualifier and scale
-    value: float
-    qualifier: str | None
-    has_scale: bool
-    is_chinese: bool
-    text: str
-    value_high: float | None = None  # 两三百: a range written as consecutive digits
+    """A number as read, with what follows it glued on (a plain slotted class, as Quantity)."""
+
+    __slots__ = ("end", "has_scale", "is_chinese", "qualifier", "start", "text", "value", "value_high")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,  # after numeral, middle qualifier and scale
+        value: float,
+        qualifier: str | None,
+        has_scale: bool,
+        is_chinese: bool,
+        text: str,
+        value_high: float | None = None,  # 两三百: a range written as consecutive digits
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.qualifier = qualifier
+        self.has_scale = has_scale
+        self.is_chinese = is_chinese
+        self.text = text
+        self.value_high = value_high
 
 
 SCALED_TAIL_RE = re.compile(r"(\d+(?:\.\d+)?)(万|千|百)")
 CONSECUTIVE_RE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百千万]?)$")
+_CN_NUMERALS = frozenset(CN_NUMERAL_CHARS)
 _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -164,19 +251,21 @@ def _skip_gap(text: str, pos: int) -> int:
 def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
     token = m.group(0)
     start, pos = m.start(), m.end()
-    is_chinese = not token[0].isdigit()
-    qualifier = None
+    is_chinese = token[0] in _CN_NUMERALS  # (a number token starts with a digit or a Chinese numeral)
+    qualifier: str | None = None
     has_scale = False
-    value_high = None
+    value_high: int | None = None
+    value: int | float  # an int for a Chinese numeral (exact until the end), a float for an Arabic one
     if is_chinese:
-        value = parse_chinese(token)
-        if value is None:
+        parsed = parse_chinese(token)
+        if parsed is None:
             # 两三百人, 三四十家, 七八个: two consecutive digits give a range
             rng = CONSECUTIVE_RE.match(token)
             if not rng or _DIGIT[rng.group(2)] != _DIGIT[rng.group(1)] + 1:
                 return None
             scale = SCALE_WORDS.get(rng.group(3), 1) if rng.group(3) else 1
-            value, value_high = _DIGIT[rng.group(1)] * scale, _DIGIT[rng.group(2)] * scale
+            parsed, value_high = _DIGIT[rng.group(1)] * scale, _DIGIT[rng.group(2)] * scale
+        value = parsed
         has_scale = any(ch in SCALE_WORDS for ch in token)
         if text.startswith("几", pos) and token[-1] in "十百千万":
             qualifier, pos = "at_least", pos + 1  # 十几家 reads like 十余家
@@ -210,19 +299,22 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
         if not _diverse(text, after_gap):
             qualifier = g.middle_q[text[after_gap]]
             pos = after_gap + 1
-    number = _Number(start, pos, float(value), qualifier, has_scale, is_chinese, token)
-    number.value_high = float(value_high) if value_high is not None else None
-    return number
+    high = float(value_high) if value_high is not None else None
+    return _Number(start, pos, float(value), qualifier, has_scale, is_chinese, token, high)
 
 
 def _read_unit(text: str, pos: int, g: Grammar) -> tuple[str, int] | None:
-    m = g.unit_re.match(text, _skip_gap(text, pos))
+    at = _skip_gap(text, pos)
+    if text[at : at + 1] not in g.unit_first:
+        return None  # no unit starts here (most numbers: years, dates, list numbers)
+    m = g.unit_re.match(text, at)
     if not m:
         return None
-    surface = m.group(0)
-    if text.startswith(g.not_before.get(surface, ()), m.end(), m.end() + 2):  # 2 characters, as ever
+    surface, end = m.group(0), m.end()
+    blocked = g.not_before.get(surface)
+    if blocked is not None and text.startswith(blocked, end, end + 2):  # 2 characters, as ever
         return None
-    return g.units[surface], m.end()
+    return g.units[surface], end
 
 
 # The characters that end the backward look for an opening quote: 。;\n, any opening or closing mark.
@@ -266,12 +358,14 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
     if text[max(0, start - 1) : start] == "+" or text[unit_end : unit_end + 1] == "+":
         return True
     span = text[start:unit_end]
-    window = text[max(0, start - 4) : min(len(text), unit_end + 4)]
-    for slogan in g.slogans if g.slogan_re.search(window) else ():  # most windows hold none
-        if slogan in window and text.find(slogan, max(0, start - 4)) <= start < text.find(
-            slogan, max(0, start - 4)
-        ) + len(slogan):
-            return True
+    # a slogan covers the figure's first character: never an Arabic digit while no slogan holds one
+    if num.is_chinese or g.slogan_digits:
+        window = text[max(0, start - 4) : min(len(text), unit_end + 4)]
+        for slogan in g.slogans if g.slogan_re.search(window) else ():  # most windows hold none
+            if slogan in window and text.find(slogan, max(0, start - 4)) <= start < text.find(
+                slogan, max(0, start - 4)
+            ) + len(slogan):
+                return True
     if num.is_chinese and num.value == 1 and not num.has_scale:
         for idiom in g.idioms_with_one:
             if text.startswith(idiom, start):
@@ -310,8 +404,8 @@ SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale
 
 def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tuple[str | None, int]:
     """Qualifier word right before the number (近20个, 超过10万人次, 约有)."""
-    if not text.endswith(g.prefix_q_words, 0, start):
-        return None, start  # most numbers have none
+    if text[start - 1 : start] not in g.prefix_last or not text.endswith(g.prefix_q_words, 0, start):
+        return None, start  # most numbers have none (text[-1:0] is "": no prefix at the start of the text)
     for word in g.prefix_q_words:
         if text.endswith(word, 0, start):
             if word in SCALE_ONLY_PREFIXES and not scale_only:
@@ -321,6 +415,8 @@ def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tu
 
 
 def _suffix_qualifier(text: str, end: int, g: Grammar) -> tuple[str | None, int]:
+    if text[end : end + 1] not in g.suffix_first:
+        return None, end  # most figures have none
     for word in g.suffix_q:
         if text.startswith(word, end):
             if word == "多" and text.startswith("多元", end):
@@ -345,26 +441,20 @@ def find_quantities(text: str) -> list[Quantity]:
     pos = 0
     n = len(text)
     follow_first = g.follow_first
-    number_start, number_at = NUMBER_START_RE.search, NUMBER_RE.match
+    number_search = NUMBER_RE.search
     while pos < n:
-        # NUMBER_RE.search(text, pos), from a character that can start a number: NUMBER_RE itself starts with a
-        # look-behind, so its search would try every position; most numbers are dropped right after
-        first = number_start(text, pos)
-        if first is None:
-            break
-        m = number_at(text, first.start())
+        m = number_search(text, pos)
         if m is None:
-            pos = first.start() + 1
-            continue
+            break
         pos = m.end()
-        if text[pos : pos + 1] not in follow_first and not text.endswith("百分之", 0, m.start()):
+        if text[pos : pos + 1] not in follow_first and text[max(0, m.start() - 3) : m.start()] != "百分之":
             continue  # nothing that can make it a figure follows (2023年, 第3届, 5G): _read_number would not
         num = _read_number(text, m, g)
         if num is None:
             continue
         # a number with neither a unit nor a range after it (a year, a date, a list number) is most
         # numbers and is dropped first; the checks below are pure, so their order changes nothing
-        percent_words = text.endswith("百分之", 0, num.start)
+        percent_words = text[max(0, num.start - 3) : num.start] == "百分之"
         unit = ("%", num.end) if percent_words else _read_unit(text, num.end, g)
         rng = _read_range(text, num, g) if unit is None else None
         if unit is None and rng is None:
@@ -388,7 +478,7 @@ def find_quantities(text: str) -> list[Quantity]:
             value = value_low
             canonical = unit_name
             qualifier = "range"
-        else:
+        elif unit is not None:  # (always: a figure has a unit or a range)
             canonical, end = unit
             if canonical == "%" and text[num.end : end].strip() == "成":
                 if num.value >= 10 or num.has_scale:
@@ -484,8 +574,20 @@ def attach_unit_ranges(quantities: list[Quantity], text: str) -> list[Quantity]:
                 and q.qualifier == "exact"
                 and nxt.qualifier in ("exact", "at_least")
             ):
+                surface = text[q.start : nxt.end]
                 merged.append(
-                    replace(q, end=nxt.end, value_high=nxt.value, qualifier="range", surface=text[q.start : nxt.end])
+                    Quantity(
+                        q.start,
+                        nxt.end,
+                        q.value,
+                        nxt.value,
+                        q.unit,
+                        "range",
+                        surface,
+                        q.number_start,
+                        q.prefix_qualifier,
+                        q.decrease,
+                    )
                 )
                 i += 2
                 continue
@@ -497,6 +599,14 @@ def attach_unit_ranges(quantities: list[Quantity], text: str) -> list[Quantity]:
 LIST_GAP_RE = re.compile(r"^[^,;。:!?\n]{0,14}[、和及与][^,;。:!?\n]{0,6}$")
 
 
+def _list_gap(gap: str) -> bool:
+    """LIST_GAP_RE.match(gap), tried only on a gap it can match: at most 22 characters (14, the list mark,
+    6, and a line break that $ may stand before) holding a list mark. Most gaps between figures are longer."""
+    return (
+        len(gap) <= 22 and ("、" in gap or "和" in gap or "及" in gap or "与" in gap) and bool(LIST_GAP_RE.match(gap))
+    )
+
+
 def distribute_along_lists(quantities: list[Quantity], text: str) -> list[Quantity]:
     """A prefix qualifier or a decrease stated once covers the rest of a 、-list.
 
@@ -505,13 +615,26 @@ def distribute_along_lists(quantities: list[Quantity], text: str) -> list[Quanti
     out: list[Quantity] = []
     for q in quantities:
         prev = out[-1] if out else None
-        if prev is not None and LIST_GAP_RE.match(text[prev.end : q.number_start]) and q.number_start == q.start:
+        if prev is not None and q.number_start == q.start and _list_gap(text[prev.end : q.number_start]):
             if prev.decrease and not q.decrease and q.value > 0:
-                q = replace(
-                    q, value=-q.value, decrease=True, value_high=-q.value_high if q.value_high is not None else None
+                high = -q.value_high if q.value_high is not None else None
+                q = Quantity(
+                    q.start,
+                    q.end,
+                    -q.value,
+                    high,
+                    q.unit,
+                    q.qualifier,
+                    q.surface,
+                    q.number_start,
+                    q.prefix_qualifier,
+                    True,
                 )
             if prev.prefix_qualifier and q.prefix_qualifier is None and q.qualifier == "exact":
-                q = replace(q, qualifier=prev.prefix_qualifier, prefix_qualifier=prev.prefix_qualifier)
+                shared = prev.prefix_qualifier
+                q = Quantity(
+                    q.start, q.end, q.value, q.value_high, q.unit, shared, q.surface, q.number_start, shared, q.decrease
+                )
         out.append(q)
     return out
 
