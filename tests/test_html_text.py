@@ -30,6 +30,9 @@ TRICKY = {
         '<?xml version="1.0" encoding="gb2312"?><html><body><h1> 题 <i>目</i> </h1>正文</body></html>'
     ),
     "entities_and_nbsp": "<body><p>职工&nbsp;1.2万人&amp;次&lt;</p><h1></h1></body>",
+    # libxml2 builds no tree below 256 levels: such a page is read with BeautifulSoup
+    "nested_300_levels": "<body>前" + "<div>" * 300 + "<p>新建工会组织120家</p>" + "</div>" * 300 + "后</body>",
+    "nested_10000_levels": "<body>" + "<div>" * 10_000 + "<p>职工1.2万人</p>" + "</div>" * 10_000 + "</body>",
     "empty": "",
     "text_only": "  培训18.3万人次  ",
 }
@@ -66,6 +69,11 @@ def test_fixture_page_reads_as_with_bs4(page: Path) -> None:
 def test_tricky_markup_reads_as_with_bs4(name: str) -> None:
     html = TRICKY[name]
     assert parse_html(html) == read_with_bs4(html)
+
+
+def test_text_nested_past_libxml2s_depth_is_read() -> None:
+    assert "新建工会组织120家" in parse_html(TRICKY["nested_300_levels"]).text
+    assert "职工1.2万人" in parse_html(TRICKY["nested_10000_levels"]).text
 
 
 def test_reading_keeps_what_matters() -> None:
