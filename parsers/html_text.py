@@ -112,18 +112,19 @@ def parse_html(html: str) -> HtmlDoc:
     h1_tag = next(root.iter("h1"), None)
     body = next(root.iter("body"), None)
     try:
-        text = _lxml_block_text(body if body is not None else root)
+        return HtmlDoc(
+            title=_joined_strings(title_tag) if title_tag is not None else "",
+            h1=_joined_strings(h1_tag) if h1_tag is not None else "",
+            text=_lxml_block_text(body if body is not None else root),
+            meta=meta,
+        )
     except _TooDeep:  # libxml2 silently drops what lies below its depth limit
-        return _parse_with_bs4(html)
-    return HtmlDoc(
-        title=_joined_strings(title_tag) if title_tag is not None else "",
-        h1=_joined_strings(h1_tag) if h1_tag is not None else "",
-        text=text,
-        meta=meta,
-    )
+        return parse_html_with_bs4(html)
 
 
-def _parse_with_bs4(html: str) -> HtmlDoc:
+def parse_html_with_bs4(html: str) -> HtmlDoc:
+    """What parse_html gives, read from a BeautifulSoup tree (4x slower): for pages nested past
+    libxml2's depth limit, and the reference tests/test_html_text.py compares parse_html with."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "lxml")
@@ -150,7 +151,7 @@ class _TooDeep(Exception):
 def _joined_strings(node: etree._Element) -> str:
     """bs4's get_text(" ", strip=True): the node's text pieces stripped, empty ones left out."""
     pieces: list[str] = []
-    _walk(node, pieces, (), frozenset(), top=True, preserve=False, depth=-LXML_MAX_DEPTH)
+    _walk(node, pieces, (), frozenset(), top=True, preserve=False, depth=_depth(node))
     return " ".join(p.strip() for p in pieces if p.strip())
 
 

@@ -1,14 +1,13 @@
-"""parse_html reads lxml's tree: it must give what reading the page with BeautifulSoup gave, on every fixture page."""
+"""parse_html reads lxml's tree: it must give what the BeautifulSoup reading (parse_html_with_bs4) gives."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from parsers.decode import decode_bytes
-from parsers.html_text import DROP_TAGS, HtmlDoc, block_text, parse_html
+from parsers.html_text import parse_html, parse_html_with_bs4
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_INBOX = Path(__file__).parents[1] / "data" / "inbox"
@@ -38,23 +37,6 @@ TRICKY = {
 }
 
 
-def read_with_bs4(html: str) -> HtmlDoc:
-    """The reading parse_html reproduces: a BeautifulSoup tree (lxml builder), meta tags, title, h1,
-    then the block text of <body> after removing DROP_TAGS."""
-    soup = BeautifulSoup(html, "lxml")
-    meta: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
-        key = (tag.get("name") or tag.get("property") or tag.get("itemprop") or "").strip().lower()
-        if key and tag.get("content") and key not in meta:
-            meta[key] = str(tag["content"])
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    h1_tag = soup.find("h1")
-    h1 = h1_tag.get_text(" ", strip=True) if h1_tag else ""
-    for tag in soup.find_all(DROP_TAGS):
-        tag.decompose()
-    return HtmlDoc(title=title, h1=h1, text=block_text(soup.body or soup), meta=meta)
-
-
 def test_there_are_fixture_pages() -> None:
     assert len(PAGES) >= 10
 
@@ -62,13 +44,13 @@ def test_there_are_fixture_pages() -> None:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(p.parents[2])))
 def test_fixture_page_reads_as_with_bs4(page: Path) -> None:
     html = decode_bytes(page.read_bytes()).text
-    assert parse_html(html) == read_with_bs4(html)
+    assert parse_html(html) == parse_html_with_bs4(html)
 
 
 @pytest.mark.parametrize("name", sorted(TRICKY))
 def test_tricky_markup_reads_as_with_bs4(name: str) -> None:
     html = TRICKY[name]
-    assert parse_html(html) == read_with_bs4(html)
+    assert parse_html(html) == parse_html_with_bs4(html)
 
 
 def test_text_nested_past_libxml2s_depth_is_read() -> None:
