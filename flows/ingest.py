@@ -15,7 +15,6 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
 from flows import live, run_log, run_report
-from flows.auto_runner import AutoTaskRunner
 from flows.batches import plan_batches, run_batches
 from flows.current import flag_summary, rebuild_if_stale
 from flows.current import rebuild_current as rebuild_current_tables
@@ -24,7 +23,7 @@ from flows.local_source import TZ, collect_local, now_iso
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, Storage, check_params
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.run_rows import RUN_COLUMNS, BatchResult, RunRows, ValidBatch, validate_part
-from flows.runners import collect_runner, parallelism, parse_runner
+from flows.runners import collect_runner, make_task_runner, parallelism, parse_runner
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
 from flows.staging import StagedRows
 from flows.store import DataStore
@@ -188,7 +187,7 @@ def _last_per_report(refs: list[DocRef]) -> list[DocRef]:
     return [refs[i] for i in sorted(last.values())]
 
 
-@flow(name="ingest", task_runner=AutoTaskRunner(max_workers=4), log_prints=True, validate_parameters=True)
+@flow(name="ingest", task_runner=make_task_runner("auto"), log_prints=True, validate_parameters=True)
 def ingest(
     sources: list[SourceId] | None = None,
     data_dir: DataDir = "data",
