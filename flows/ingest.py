@@ -19,11 +19,11 @@ from flows.batches import plan_batches, run_batches
 from flows.current import flag_summary, rebuild_if_stale
 from flows.current import rebuild_current as rebuild_current_tables
 from flows.duplicates import mark_new_duplicates
-from flows.local_source import TZ, collect_local, now_iso
+from flows.local_source import TZ, UnreadableFile, collect_local, now_iso, read_and_keep
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, Storage, check_params
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.run_rows import RUN_COLUMNS, BatchResult, RunRows, ValidBatch, validate_part
-from flows.runners import collect_runner, make_task_runner, parallelism, parse_runner
+from flows.runners import collect_runner, make_task_runner, parallelism, parse_runner, parses_on_this_machine
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
 from flows.staging import StagedRows
 from flows.store import DataStore
@@ -67,8 +67,10 @@ def collect_source(
     known: dict[str, tuple[str, str, str]],
     dry_run: bool,
     storage: str | None = None,
+    keep_in_batches: bool = False,
 ) -> SourceOutcome:
-    """List a source's documents, keep their bytes, and drop the ones already processed unchanged."""
+    """List a source's documents, keep their bytes, and drop the ones already processed unchanged.
+    `keep_in_batches`: a local source's files are kept in raw/ by the parse batches (flows/local_source.py)."""
     logger = get_run_logger()
     outcome = SourceOutcome(source.id)
     store = None if dry_run else DataStore(data_dir, storage)
@@ -78,7 +80,12 @@ def collect_source(
         if source.kind == "local":
             refs.extend(
                 collect_local(
-                    source.id, source.parser, _source_folder(Path(data_dir), source, inbox), store, source.city
+                    source.id,
+                    source.parser,
+                    _source_folder(Path(data_dir), source, inbox),
+                    store,
+                    source.city,
+                    keep_later=keep_in_batches,
                 )
             )
         else:
@@ -116,9 +123,17 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str, storage: str | Non
             out.protect_ids.add(rid)
             continue
         try:
-            content = store.raw_bytes(ref.raw_path) if ref.raw_path else Path(ref.local_path).read_bytes()
+            if ref.keep_raw:  # collected without its bytes kept: the batch keeps them, before parsing
+                ref, content = read_and_keep(store, ref)
+            else:
+                content = store.raw_bytes(ref.raw_path) if ref.raw_path else Path(ref.local_path).read_bytes()
+        except UnreadableFile as exc:
+            out.reports.append(report_row(ref, None, 0, "rejected", str(exc)))
+            out.protect_ids.add(rid)
+            continue
         except OSError as exc:
-            out.reports.append(report_row(ref, None, 0, "rejected", f"raw document unreadable: {exc}"))
+            verb = "could not be kept" if ref.keep_raw else "unreadable"
+            out.reports.append(report_row(ref, None, 0, "rejected", f"raw document {verb}: {exc}"))
             out.protect_ids.add(rid)
             continue
         result = process_document(content, ref.url, ref.parser, ref.declared_charset, today)
@@ -250,6 +265,8 @@ def ingest(
             with collect_runner() as runner:  # the flow's thread pool, also when batches go to Dask
                 args = {"data_dir": str(data_path), "inbox": inbox, "known": known, "dry_run": dry_run}
                 args["storage"] = storage
+                # where the batches can read the inbox (not on a Dask worker elsewhere), they keep its files
+                args["keep_in_batches"] = not dry_run and parses_on_this_machine()
                 futures = [runner.submit(collect_source, {"source": s, **args}) for s in selected]
                 outcomes = [f.result() for f in futures]
         refs = _last_per_report([ref for outcome in outcomes for ref in outcome.refs])

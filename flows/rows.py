@@ -25,6 +25,7 @@ class DocRef:
     declared_charset: str | None = None
     error: str = ""  # why the document could not be read (it still gets a report row)
     city: str = ""  # the source's configured city, if any
+    keep_raw: bool = False  # a local file whose bytes the parse batch keeps in raw/ (flows/local_source.py)
 
 
 def _short_hash(*parts: object) -> str:

@@ -48,3 +48,63 @@ def test_saved_family_page_is_parsed_by_its_family() -> None:
 def test_unreadable_docx_is_rejected_with_a_reason() -> None:
     result = process_document(b"PK\x03\x04 not really a zip", "file:///inbox/broken.docx", "local")
     assert result.status == "rejected" and "not a readable .docx" in result.reason
+
+
+def _inbox(tmp_path: Path, files: dict[str, str]) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, text in files.items():
+        (inbox / name).write_text(text, encoding="utf-8")
+    return inbox
+
+
+REPORT = "海安市总工会2023年3月报道：全市累计完成职业技能培训2.6万人次，新建工会组织120家。"
+
+
+def test_parse_batch_keeps_the_bytes_it_parses(tmp_path: Path, monkeypatch) -> None:
+    """keep_later: the collect reads and hashes, the parse batch keeps the bytes in raw/ (with the same
+    sidecar a collect would write) before parsing; a file changed since is kept and parsed as it is now,
+    one gone since is a rejected report with its reason, and the rest of the batch goes on."""
+    import flows.local_source
+    from flows.ingest import process_refs
+
+    monkeypatch.setattr(flows.local_source, "now_iso", lambda: "2026-03-02T08:00:00+08:00")
+    inbox = _inbox(tmp_path, {"a.txt": REPORT, "b.txt": REPORT.replace("2.6万", "3.1万"), "c.txt": REPORT})
+    data = tmp_path / "data"
+    store = DataStore(data)
+    refs = list(collect_local("inbox", "local", inbox, store, keep_later=True))
+    assert all(r.keep_raw and r.raw_path == "" and len(r.sha256) == 64 for r in refs)
+    assert not (data / "raw").exists()  # nothing kept yet
+    now_b = REPORT.replace("2.6万", "4.4万")
+    (inbox / "b.txt").write_text(now_b, encoding="utf-8")
+    (inbox / "c.txt").unlink()
+
+    out = process_refs(refs, str(data), "2026-03-02")
+    rows = {Path(r["url"]).name: r for r in out.reports}
+    for name, text in (("a.txt", REPORT), ("b.txt", now_b)):
+        row = rows[name]
+        assert row["status"] == "ok" and store.raw_bytes(row["raw_path"]) == text.encode("utf-8")
+        assert row["content_sha256"] == Path(row["raw_path"]).stem
+    # the same raw file and sidecar as the collect itself keeps
+    eager = DataStore(tmp_path / "eager")
+    (kept_a,) = [r for r in collect_local("inbox", "local", inbox, eager) if r.url.endswith("a.txt")]
+    assert kept_a.raw_path == rows["a.txt"]["raw_path"]
+    assert store.raw_meta(kept_a.raw_path) == eager.raw_meta(kept_a.raw_path)
+    assert {m.get("value") for m in out.indicators if m["report_id"] == rows["b.txt"]["report_id"]} >= {44000.0}
+    gone = rows["c.txt"]
+    assert gone["status"] == "rejected" and gone["reason"].startswith("cannot read file: No such file")
+    assert gone["report_id"] in out.protect_ids
+
+
+def test_parse_batch_that_cannot_keep_bytes_rejects_with_the_reason(tmp_path: Path) -> None:
+    from flows.ingest import process_refs
+
+    inbox = _inbox(tmp_path, {"a.txt": REPORT})
+    data = tmp_path / "data"
+    refs = list(collect_local("inbox", "local", inbox, DataStore(data), keep_later=True))
+    (data / "raw").mkdir(parents=True)
+    (data / "raw" / "inbox").write_text("a file where the source's folder goes", encoding="utf-8")
+    out = process_refs(refs, str(data), "2026-03-02")
+    (row,) = out.reports
+    assert row["status"] == "rejected" and row["reason"].startswith("raw document could not be kept:")
+    assert row["report_id"] in out.protect_ids and not out.indicators
