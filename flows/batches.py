@@ -45,6 +45,9 @@ def run_batches(task: Any, batches: Iterable[list[T]], workers: int, *args: Any,
         for batch in batches:
             yield task(batch, *args)
         return
+    if getattr(runner, "parses_in_flow", False):
+        yield from _run_with_flow_thread(task, iter(batches), workers - 1, args, runner)
+        return
     pending: deque[tuple[Any, int]] = deque()
     for batch in batches:
         if runner is None:
@@ -56,6 +59,51 @@ def run_batches(task: Any, batches: Iterable[list[T]], workers: int, *args: Any,
             yield _result(*pending.popleft())
     while pending:
         yield _result(*pending.popleft())
+
+
+def _run_with_flow_thread(task: Any, batches: Iterator[list[T]], pool: int, args: tuple, runner: Any) -> Iterator[Any]:
+    """`pool` worker processes and the flow's own thread parse, results in submission order.
+
+    The pool always holds two batches per worker (one running, one waiting), so a worker never idles
+    while the flow's thread parses a batch of its own, validates results or waits. The flow's thread
+    parses the next batch whenever the oldest one is not back yet, as long as fewer than 2 * pool + 2
+    results wait to be handed out; otherwise it waits for the oldest.
+    """
+    pending: deque[list[Any]] = deque()  # [future or None, result, documents], in submission order
+    in_pool, more = 0, True
+    while True:
+        while more and in_pool < 2 * pool:
+            batch = next(batches, None)
+            if batch is None:
+                more = False
+                break
+            pending.append([runner.submit(task, parameters=_parameters(task, batch, *args)), None, len(batch)])
+            in_pool += 1
+        while pending and (pending[0][0] is None or _done(pending[0][0])):
+            future, result, n = pending.popleft()
+            if future is None:
+                yield result
+            else:
+                in_pool -= 1
+                yield _result(future, n)
+        if not pending and not more:
+            return
+        if more and len(pending) < 2 * pool + 2:
+            batch = next(batches, None)
+            if batch is not None:
+                pending.append([None, task(batch, *args), len(batch)])  # per-document progress from live.each
+                continue
+            more = False
+        if pending:  # the oldest is a pool batch still running: wait for it
+            future, _, n = pending.popleft()
+            in_pool -= 1
+            yield _result(future, n)
+
+
+def _done(future: Any) -> bool:
+    # Prefect's process-pool futures wrap a concurrent.futures.Future (PrefectConcurrentFuture)
+    wrapped = getattr(future, "wrapped_future", None)
+    return bool(wrapped is not None and wrapped.done())
 
 
 def _parameters(task: Any, *args: Any) -> dict[str, Any]:

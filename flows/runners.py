@@ -4,9 +4,9 @@
 CHANGAI_TASK_RUNNER and CHANGAI_DASK_ADDRESS). Parsing and extraction are CPU-bound Python: threads share
 one core (the GIL), a process pool uses every core of this machine (Prefect's own ProcessPoolTaskRunner,
 nothing to install), Dask worker processes every core of every machine in the cluster (prefect-dask).
-`auto` parses a small run in the flow's own process and a large one on a process pool
-(flows/auto_runner.py). Collecting documents (disk, network) always stays in threads of the flow's own
-process, which also owns the data dir.
+`auto` parses a small run in the flow's own process and a large one on a process pool of the other cores
+with the flow's thread alongside (flows/auto_runner.py). Collecting documents (disk, network) always stays
+in threads of the flow's own process, which also owns the data dir.
 """
 
 from __future__ import annotations
@@ -114,7 +114,8 @@ def parallelism(runner: Any) -> int:
     from prefect.task_runners import ProcessPoolTaskRunner
 
     if isinstance(runner, ProcessPoolTaskRunner):
-        return max(1, runner._max_workers)  # no public accessor in Prefect 3.8
+        # no public accessor in Prefect 3.8; PoolBesideFlow: its processes and the flow's thread
+        return max(1, runner._max_workers) + int(getattr(runner, "parses_in_flow", False))
     if not _is_dask(runner):
         return 1
     try:
@@ -123,23 +124,29 @@ def parallelism(runner: Any) -> int:
         return 2
 
 
+def parses_on_this_machine() -> bool:
+    """Whether the flow's parse batches run on this machine (threads, a process pool), where they can
+    read the inbox's files; a Dask worker may sit on another machine."""
+    return not _is_dask(_flow_runner())
+
+
 @contextlib.contextmanager
 def parse_runner(documents: int) -> Iterator[Any]:
     """The task runner for a run's parse batches. The flow's own thread pool as it is (batches run in
     the flow's thread), except under `auto` with `documents` >= AUTO_MIN_DOCUMENTS on a machine of
-    several cores: a process pool of its cores. For a process pool or a Dask cluster, a copy of the
-    flow's (Prefect's TaskRunner.duplicate). Either pool lives for the parse phase only: its worker
-    processes (~250 MB each) or local cluster are gone before the commit and the rebuild, which make
-    the run's peak, and the flow's own copy, never submitted to, never starts a worker. A cluster given
-    by address stays up; only this run's connection to it closes."""
-    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    several cores: a process pool of its other cores, the flow's thread parsing alongside. For a
+    process pool or a Dask cluster, a copy of the flow's (Prefect's TaskRunner.duplicate). Either pool
+    lives for the parse phase only: its worker processes (~245 MB each) or local cluster are gone before
+    the commit and the rebuild, which make the run's peak, and the flow's own copy, never submitted to,
+    never starts a worker. A cluster given by address stays up; only this run's connection to it closes."""
+    from prefect.task_runners import ThreadPoolTaskRunner
 
-    from flows.auto_runner import AUTO_MIN_DOCUMENTS, AutoTaskRunner
+    from flows.auto_runner import AUTO_MIN_DOCUMENTS, AutoTaskRunner, PoolBesideFlow
 
     runner = _flow_runner()
     cores = os.cpu_count() or 1
     if isinstance(runner, AutoTaskRunner) and documents >= AUTO_MIN_DOCUMENTS and cores > 1:
-        with ProcessPoolTaskRunner(max_workers=cores) as pool:
+        with PoolBesideFlow(max_workers=cores - 1) as pool:
             yield pool
         return
     if runner is None or isinstance(runner, ThreadPoolTaskRunner):

@@ -4,6 +4,7 @@ same tables as the default thread runner; batches are planned and run as flows/b
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import shutil
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from prefect import task
 
 import flows.ingest
 from flows.batches import BATCH_SIZE, MIN_BATCH, plan_batches
@@ -82,6 +84,47 @@ def test_run_batches_in_flow_thread_and_bounded_on_a_pool(prefect_harness) -> No
     pooled = check(2)
     assert [v for v, _, _ in pooled] == [2 * i + 1 for i in range(10)]
     assert max(ahead for _, _, ahead in pooled) == 3  # workers + 1 in flight, never more
+
+
+@task
+def pid_total(batch: list[int], offset: int) -> tuple[int, int]:
+    """A batch's sum and the process that added it (module level: a spawned pool worker imports it)."""
+    return sum(batch) + offset, os.getpid()
+
+
+@pytest.mark.flow
+def test_run_batches_shares_work_between_the_flow_thread_and_a_pool(prefect_harness) -> None:
+    """auto's PoolBesideFlow: a worker process and the flow's own thread both parse batches; results come
+    back in submission order, and at most 2 x workers + 2 batches are taken before a result is handed out."""
+    from prefect import flow
+
+    from flows.auto_runner import PoolBesideFlow
+    from flows.batches import run_batches
+    from flows.runners import parallelism
+
+    def counted(batches: list[list[int]], taken: list[int]):
+        for b in batches:
+            taken[0] += 1
+            yield b
+
+    @flow
+    def check() -> list[tuple[int, int, int]]:
+        taken, out = [0], []
+        with PoolBesideFlow(max_workers=1) as pool:
+            workers = parallelism(pool)
+            assert workers == 2
+            for got, (value, pid) in enumerate(
+                run_batches(pid_total, counted([[i, i] for i in range(12)], taken), workers, 1, runner=pool)
+            ):
+                out.append((value, pid, taken[0] - got))
+        return out
+
+    results = check()
+    assert [v for v, _, _ in results] == [2 * i + 1 for i in range(12)]
+    pids = [pid for _, pid, _ in results]
+    # the pool's first batches cannot be back before the flow's thread, with nothing to wait on, parses one
+    assert os.getpid() in pids and len(set(pids)) == 2
+    assert max(ahead for _, _, ahead in results) <= 2 * 1 + 2
 
 
 @pytest.fixture(scope="module")
@@ -206,11 +249,11 @@ def test_process_pool_runner_gives_the_same_tables(
 def test_auto_runner_parses_a_large_run_on_a_process_pool(
     prefect_harness, inbox: Path, tmp_path: Path, today, small_batches, monkeypatch: pytest.MonkeyPatch, threshold: int
 ) -> None:
-    """The default runner (auto): 32 documents reach a threshold of 16, and parse on a process per core;
-    they stay under 33, and parse in the flow's own process. The tables are those of threads either way."""
-    import os
-
+    """The default runner (auto): 32 documents reach a threshold of 16, and parse on a process for every
+    other core with the flow's own thread alongside; they stay under 33, and parse in the flow's own
+    process. The tables are those of threads either way."""
     import flows.auto_runner
+    from flows import live
     from flows.ingest import ingest
     from flows.runners import make_task_runner
 
@@ -228,11 +271,16 @@ def test_auto_runner_parses_a_large_run_on_a_process_pool(
 
     monkeypatch.setattr(flows.ingest, "run_batches", parsing)
     auto = fresh_data_dir(tmp_path, "auto")
-    summary = run(ingest, auto, inbox)  # the flow's default task runner
+    # documents parsed in this process report one by one (live.each); a pool's batch reports when it is back
+    one_by_one = []
+    with live.listening(lambda event, fields: one_by_one.append(fields["n"] == 1) if event == "parsed" else None):
+        summary = run(ingest, auto, inbox)  # the flow's default task runner
     cores = os.cpu_count() or 1
     pooled = threshold <= N_REPORTS and cores > 1
     assert summary["reports_read"] == N_REPORTS
-    assert max(seen) == (cores if pooled else 0)
+    assert max(seen) == (cores - 1 if pooled else 0)
+    assert len(one_by_one) < N_REPORTS if pooled else one_by_one == [True] * N_REPORTS
+    assert any(one_by_one)  # the flow's thread parses, pool or not
     assert_same_tables(threads, auto)
 
 
