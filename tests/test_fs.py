@@ -254,6 +254,27 @@ def test_rows_are_csv_records_not_lines() -> None:
     assert digest_and_rows(io.BytesIO(big)) == (hashlib.sha256(big).hexdigest(), 3000)
 
 
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_row_count_agrees_with_csv_reader_on_tricky_cells(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Cells with quotes, line breaks (\\n, \\r\\n), commas and nothing, written by the table writer, and
+    blank lines and a missing last line break, read in chunks that cut lines, quotes and \\r\\n anywhere."""
+    import hashlib
+    import random
+
+    import validations.datapackage
+
+    monkeypatch.setattr(validations.datapackage, "CHUNK", chunk)
+    rng = random.Random(8)
+    pieces = ["", "甲", '"', '""', "\n", "\r\n", ",", "长句子", " ", "=1+1", "'"]
+    for _ in range(40):
+        n = rng.randrange(0, 30)
+        cells = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 5))) for _ in range(2 * n)]
+        body = csv_bytes(pd.DataFrame({"a": cells[:n], "b": cells[n:]}), ["a", "b"])
+        for variant in (body, body.rstrip(b"\n"), body.replace(b"\n", b"\n\n", 1), body + b"\r\n"):
+            rows = sum(1 for r in csv.reader(io.StringIO(variant.decode("utf-8-sig"), newline="")) if r) - 1
+            assert digest_and_rows(io.BytesIO(variant)) == (hashlib.sha256(variant).hexdigest(), max(0, rows))
+
+
 # -- the option, checked before a run starts -------------------------------------------------------
 
 

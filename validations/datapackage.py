@@ -7,9 +7,7 @@ Nothing here is typed by hand, so the package cannot drift from the schemas.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -94,34 +92,30 @@ def _sha256(path: Path) -> str:
         return digest_and_rows(fh, count_rows=False)[0]
 
 
-class _Hashing(io.RawIOBase):
-    """A binary stream that hashes what is read through it (hash and row count in one pass)."""
-
-    def __init__(self, fh: IO[bytes]) -> None:
-        self.fh, self.sha = fh, hashlib.sha256()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self.fh.read(len(buffer))
-        buffer[: len(data)] = data
-        self.sha.update(data)
-        return len(data)
-
-
 def digest_and_rows(fh: IO[bytes], count_rows: bool = True) -> tuple[str, int]:
-    """(sha256, CSV records after the header) of a file, streamed in 1 MiB chunks. A quoted cell may
-    hold line breaks (evidence sentences), so records are counted by a csv reader, not by lines;
-    blank lines are skipped as pandas does."""
-    hashing = _Hashing(fh)
-    stream = io.BufferedReader(hashing, CHUNK)
-    if not count_rows:
-        while stream.read(CHUNK):
-            pass
-        return hashing.sha.hexdigest(), 0
-    records = sum(1 for row in csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")) if row)
-    return hashing.sha.hexdigest(), max(0, records - 1)
+    """(sha256, CSV records after the header) of a file, streamed in 1 MiB chunks.
+
+    A quoted cell may hold line breaks (evidence sentences), so a record is a line begun outside quotes,
+    and blank lines are skipped, as csv.reader and pandas count them: the quotes of a line tell whether
+    the next one is inside a cell (a cell's own quotes come doubled, an even count). Line by line with
+    bytes.count: ~0.2 s for a 170 MB snapshot, where a csv.reader took ~1.6 s.
+    """
+    sha = hashlib.sha256()
+    records, inside, carry = 0, False, b""
+    while chunk := fh.read(CHUNK):
+        sha.update(chunk)
+        if not count_rows:
+            continue
+        lines = (carry + chunk).split(b"\n")
+        carry = lines.pop()  # the last line may go on in the next chunk
+        for line in lines:
+            if not inside and line and line != b"\r":
+                records += 1
+            if line.count(b'"') & 1:
+                inside = not inside
+    if count_rows and not inside and carry and carry != b"\r":
+        records += 1  # a last line without its line break
+    return sha.hexdigest(), max(0, records - 1)
 
 
 def build_datapackage(data_dir: Path, snapshot_dates: list[str], store: DataStore | None = None) -> dict:
