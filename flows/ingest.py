@@ -19,7 +19,7 @@ from flows.batches import plan_batches, run_batches
 from flows.current import flag_summary, rebuild_if_stale
 from flows.current import rebuild_current as rebuild_current_tables
 from flows.duplicates import mark_new_duplicates
-from flows.local_source import TZ, UnreadableFile, collect_local, now_iso, read_and_keep
+from flows.local_source import TZ, RawKeeper, UnreadableFile, collect_local, now_iso
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, Storage, check_params
 from flows.rows import DocRef, indicator_rows, report_id_for, report_row
 from flows.run_rows import RUN_COLUMNS, BatchResult, RunRows, ValidBatch, validate_part
@@ -115,35 +115,42 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str, storage: str | Non
     store = DataStore(data_dir, storage)
     today = date.fromisoformat(day)
     out = BatchResult()
-    for ref in live.each(refs, "parsed"):
-        rid = report_id_for(ref.source, ref.url)
-        out.processed_ids.add(rid)
-        if ref.error:
-            out.reports.append(report_row(ref, None, 0, "rejected", ref.error))
-            out.protect_ids.add(rid)
-            continue
-        try:
-            if ref.keep_raw:  # collected without its bytes kept: the batch keeps them, before parsing
-                ref, content = read_and_keep(store, ref)
-            else:
-                content = store.raw_bytes(ref.raw_path) if ref.raw_path else Path(ref.local_path).read_bytes()
-        except UnreadableFile as exc:
-            out.reports.append(report_row(ref, None, 0, "rejected", str(exc)))
-            out.protect_ids.add(rid)
-            continue
-        except OSError as exc:
-            verb = "could not be kept" if ref.keep_raw else "unreadable"
-            out.reports.append(report_row(ref, None, 0, "rejected", f"raw document {verb}: {exc}"))
-            out.protect_ids.add(rid)
-            continue
-        result = process_document(content, ref.url, ref.parser, ref.declared_charset, today)
-        row = report_row(ref, result, len(result.mentions))
-        out.reports.append(row)
-        if result.status == "rejected":
-            out.protect_ids.add(rid)
-            continue
-        out.indicators.extend(indicator_rows(row, result, day))
+    with RawKeeper(store) as keeper:  # local files collected without their bytes kept (DocRef.keep_raw)
+        for ref in live.each(refs, "parsed"):
+            _process_ref(ref, store, keeper, today, day, out)
+    if keeper.failed:  # raw/ refused the bytes: the report is rejected, its figures go
+        for row in out.reports:
+            if row["report_id"] in keeper.failed:
+                row.update(status="rejected", reason=keeper.failed[row["report_id"]], n_indicators=0, fingerprint="")
+                out.protect_ids.add(row["report_id"])
+        out.indicators = [r for r in out.indicators if r["report_id"] not in keeper.failed]
     return out
+
+
+def _process_ref(ref: DocRef, store: DataStore, keeper: RawKeeper, today: date, day: str, out: BatchResult) -> None:
+    rid = report_id_for(ref.source, ref.url)
+    out.processed_ids.add(rid)
+    if ref.error:
+        out.reports.append(report_row(ref, None, 0, "rejected", ref.error))
+        out.protect_ids.add(rid)
+        return
+    try:
+        if ref.keep_raw:
+            ref, content = keeper.read_and_keep(ref)
+        else:
+            content = store.raw_bytes(ref.raw_path) if ref.raw_path else Path(ref.local_path).read_bytes()
+    except (UnreadableFile, OSError) as exc:
+        reason = str(exc) if isinstance(exc, UnreadableFile) else f"raw document unreadable: {exc}"
+        out.reports.append(report_row(ref, None, 0, "rejected", reason))
+        out.protect_ids.add(rid)
+        return
+    result = process_document(content, ref.url, ref.parser, ref.declared_charset, today)
+    row = report_row(ref, result, len(result.mentions))
+    out.reports.append(row)
+    if result.status == "rejected":
+        out.protect_ids.add(rid)
+        return
+    out.indicators.extend(indicator_rows(row, result, day))
 
 
 @task(name="parse-extract-batch", cache_policy=NO_CACHE)

@@ -92,6 +92,16 @@ class RawRef:
     rel_path: str  # relative to the data dir
 
 
+def raw_ref(source: str, content: bytes, suffix: str) -> RawRef:
+    """Where DataStore.put_raw keeps `content`: raw/<source>/<sha256><suffix>, the suffix as given
+    when it is a plain one (.html, .pdf), else .bin."""
+    if not re.fullmatch(SOURCE_ID_RE, source):
+        raise ValueError(f"source id {source!r} is not a safe folder name (letters, digits, _ . -)")
+    digest = sha256_hex(content)
+    suffix = suffix.lower() if SUFFIX_RE.match(suffix.lower()) else ".bin"
+    return RawRef(source, digest, f"raw/{source}/{digest}{suffix}")
+
+
 @dataclass
 class CommitResult:
     snapshot_date: str
@@ -277,18 +287,14 @@ class DataStore:
         The file name is the content hash: nothing in it comes from the document or its URL.
         Each file appears whole (temp + rename, or one upload); commit() makes local ones durable.
         """
-        if not re.fullmatch(SOURCE_ID_RE, source):
-            raise ValueError(f"source id {source!r} is not a safe folder name (letters, digits, _ . -)")
-        digest = sha256_hex(content)
-        suffix = suffix.lower() if SUFFIX_RE.match(suffix.lower()) else ".bin"
-        rel = f"raw/{source}/{digest}{suffix}"
-        self.files.write_bytes(rel, content, once=True, durable=False)  # commit() makes it durable (sync_raw)
+        ref = raw_ref(source, content, suffix)
+        self.files.write_bytes(ref.rel_path, content, once=True, durable=False)  # commit() makes it durable
         failpoint("raw-stored")
-        meta_rel = f"raw/{source}/{digest}.json"
+        meta_rel = f"raw/{source}/{ref.sha256}.json"
         if not self.files.exists(meta_rel):
             meta_bytes = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
             self.files.write_bytes(meta_rel, meta_bytes, durable=False)
-        return RawRef(source, digest, rel)
+        return ref
 
     def sync_raw(self, rel_paths: Iterable[str]) -> None:
         """Make raw documents (and their .json) durable before a snapshot refers to them: one
