@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -44,6 +45,21 @@ def read_table(path: Path, columns: list[str] | None = None, usecols: list[str] 
     return next(read_chunks(path, columns, usecols, rows=None))
 
 
+@dataclass(frozen=True)
+class CsvText:
+    """Rows already written out as a table's body (no header line), e.g. by a parse worker: the text
+    ChunkWriter.write of their frame appends, and how many rows it holds."""
+
+    text: str
+    rows: int
+
+
+def csv_text(df: pd.DataFrame, columns: list[str]) -> CsvText:
+    """The body ChunkWriter.write(df) would append (after the header), as text."""
+    body = _escaped(df, columns).to_csv(index=False, header=False, lineterminator=LINE_END) if len(df) else ""
+    return CsvText(body, len(df))
+
+
 class ChunkWriter:
     """Appends frames to an open CSV file: the bytes of flows.csvio.write_csv of their concatenation."""
 
@@ -52,7 +68,13 @@ class ChunkWriter:
         self.fh, self.columns, self.rows, self._header = fh, columns, 0, header
         self._want_header = header
 
-    def write(self, df: pd.DataFrame) -> None:
+    def write(self, df: pd.DataFrame | CsvText) -> None:
+        if isinstance(df, CsvText):  # written out already (csv_text): after the header, as it is
+            if self._header:
+                self.write(pd.DataFrame(columns=self.columns))
+            self.fh.write(df.text)
+            self.rows += df.rows
+            return
         if df.empty and not self._header:
             return
         _escaped(df, self.columns).to_csv(self.fh, index=False, header=self._header, lineterminator=LINE_END)

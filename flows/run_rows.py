@@ -15,7 +15,8 @@ from datetime import date
 
 import pandas as pd
 
-from flows.staging import StagedRows
+from flows.csvchunks import CsvText, csv_text
+from flows.staging import StagedRows, dated
 from flows.store import stack_frames
 from validations.schemas import columns_of
 from validations.validate import validate_batch
@@ -60,6 +61,9 @@ class ValidBatch:
     rejected: pd.DataFrame  # rows that failed a check, with every failed check
     processed_ids: set[str]
     protect_ids: set[str]
+    # valid_indicators dated and written out as the snapshot's CSV body: formatting 300 000+ rows cost
+    # the commit ~4 s on the run's one thread, the parse workers share it (DataStore.commit copies it)
+    indicators_text: CsvText | None = None
 
 
 def validate_part(part: BatchResult, day: str, since: date | None = None, until: date | None = None) -> ValidBatch:
@@ -75,7 +79,8 @@ def validate_part(part: BatchResult, day: str, since: date | None = None, until:
         indicators = indicators[~indicators["report_id"].isin(dropped)]
         processed_ids -= dropped
     valid_reports, valid_ind, rejected = validate_batch(reports, indicators, day)
-    return ValidBatch(reports, valid_reports, valid_ind, rejected, processed_ids, set(part.protect_ids))
+    text = csv_text(dated(valid_ind, day), columns_of("indicators"))
+    return ValidBatch(reports, valid_reports, valid_ind, rejected, processed_ids, set(part.protect_ids), text)
 
 
 class RunRows:
@@ -99,7 +104,7 @@ class RunRows:
         self._valid.append(batch.valid_reports)
         self._rejected.append(batch.rejected)
         self._figures.append(batch.valid_indicators[RUN_COLUMNS])
-        self.staged.append(batch.valid_indicators)
+        self.staged.append(batch.valid_indicators, batch.indicators_text)
 
     @property
     def reports(self) -> pd.DataFrame:

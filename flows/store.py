@@ -54,7 +54,7 @@ from flows.csvio import (
 )
 from flows.failpoints import failpoint
 from flows.fs import LocalStorage, Storage, open_storage
-from flows.staging import STAGE_PREFIX, StagedRows, as_parts
+from flows.staging import STAGE_PREFIX, StagedRows, as_parts, dated
 from flows.storage_binding import bind_storage, resolve_storage
 from validations.rules import RAW_PATH_RE, SOURCE_ID_RE
 from validations.schemas import columns_of
@@ -501,11 +501,13 @@ class DataStore:
             # the day's rows of other reports (a same-day re-run), then this run's rows that are new
             prev_parts = self.snapshot_chunks(day, "indicators") if today else iter(())
             for part in prev_parts:
-                yield _dated(keep_others(part), day)
-            for part in parts:
-                added = part[~part["indicator_row_id"].isin(base_ids)]
-                counter["added"] += len(added)
-                yield _dated(added, day)
+                yield dated(keep_others(part), day)
+            for part, text in parts:
+                fresh = ~part["indicator_row_id"].isin(base_ids)
+                added = int(fresh.sum())
+                counter["added"] += added
+                # written out by the parse worker (validate_part): the same bytes, when no row of it is stored yet
+                yield text if text is not None and added == len(part) else dated(part[fresh], day)
 
         tables = {
             "reports": stack_frames([keep_others(prev["reports"]), reports], "reports"),
@@ -527,13 +529,6 @@ class DataStore:
             return
         with handle:
             yield from read_chunks(handle, columns or columns_of(table), usecols, rows=SNAPSHOT_CHUNK_ROWS)
-
-
-def _dated(rows: pd.DataFrame, day: str) -> pd.DataFrame:
-    """Rows with an empty snapshot_date get `day` (the snapshot that first holds them)."""
-    if rows.empty:
-        return rows
-    return rows.assign(snapshot_date=rows["snapshot_date"].where(rows["snapshot_date"].astype(str) != "", day))
 
 
 def stack_frames(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:

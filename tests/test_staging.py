@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from flows.csvchunks import csv_text
 from flows.csvio import read_csv
-from flows.staging import STAGE_PREFIX, StagedRows
+from flows.staging import STAGE_PREFIX, StagedRows, dated
 from flows.store import SNAPSHOT_TABLES, DataStore
 from tests.bad_inputs import build
 from tests.conftest import SAMPLE_INBOX, assert_same_current_tables, fresh_data_dir, run_ingest
@@ -18,8 +19,11 @@ from tests.test_store import ind_row, rep_row
 from validations.schemas import columns_of
 
 
-def _commit(store: DataStore, day: str, reports: dict[str, list[dict]], staged_parts: int | None) -> None:
-    """Commit `reports` as one frame, or (staged_parts = n) staged in parts of n rows."""
+def _commit(
+    store: DataStore, day: str, reports: dict[str, list[dict]], staged_parts: int | None, text: bool = False
+) -> None:
+    """Commit `reports` as one frame, or (staged_parts = n) staged in parts of n rows, with their CSV text
+    written out beforehand (`text`, as a parse worker's validate_part does) or not."""
     rows = pd.DataFrame([r for rs in reports.values() for r in rs], columns=columns_of("indicators"))
     rep = pd.DataFrame([rep_row(r) for r in reports], columns=columns_of("reports"))
     rej = pd.DataFrame(columns=columns_of("rejected"))
@@ -28,7 +32,8 @@ def _commit(store: DataStore, day: str, reports: dict[str, list[dict]], staged_p
         return
     with StagedRows(store.root) as staged:
         for start in range(0, len(rows), staged_parts):
-            staged.append(rows.iloc[start : start + staged_parts])
+            part = rows.iloc[start : start + staged_parts]
+            staged.append(part, csv_text(dated(part, day), columns_of("indicators")) if text else None)
         store.commit(day, set(reports), rep, staged, rej)
 
 
@@ -50,10 +55,12 @@ def test_staged_commit_writes_the_bytes_of_a_whole_frame_commit(tmp_path: Path, 
         ("2026-01-02", {"r4": [ind_row(f"e{i}", "r4", -i) for i in range(7)]}),
     ]
     whole, staged = DataStore(tmp_path / "whole"), DataStore(tmp_path / "staged")
+    written = DataStore(tmp_path / "written")  # parts with their text: copied where every row is new
     for day, reports in runs:
         _commit(whole, day, reports, None)
         _commit(staged, day, reports, 3)
-    assert _snapshot_bytes(staged) == _snapshot_bytes(whole)
+        _commit(written, day, reports, 3, text=True)
+    assert _snapshot_bytes(staged) == _snapshot_bytes(whole) == _snapshot_bytes(written)
     retracted = read_csv(staged.snapshots_dir / "2026-01-02" / "retracted.csv")
     assert sorted(retracted["indicator_row_id"]) == ["a1", "a2", "a3", "a4"]
     assert not list(staged.root.glob(f"{STAGE_PREFIX}*"))  # the context manager removed the parts
