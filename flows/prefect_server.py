@@ -137,6 +137,10 @@ def use_server(server: TemporaryServer | None, timeout: float) -> Iterator[None]
     get_logger().info("Started temporary Prefect server on %s for this run", url)
     previous = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
+    # and in the settings of threads that do not inherit this one's context: Prefect 3.8's process pool
+    # forwards its workers' events from such a thread, which, seeing no server, started a second one
+    # (~220 MB and its boot's CPU in the middle of parsing)
+    _refresh_global_settings()
     try:
         with temporary_settings({PREFECT_API_URL: url}):
             try:
@@ -148,6 +152,14 @@ def use_server(server: TemporaryServer | None, timeout: float) -> Iterator[None]
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = previous
+        _refresh_global_settings()
+
+
+def _refresh_global_settings() -> None:
+    """Prefect's process-wide settings (those of a thread without a settings context) re-read from the environment."""
+    import prefect.context
+
+    prefect.context.refresh_global_settings_context()
 
 
 def _drain() -> None:

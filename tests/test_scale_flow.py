@@ -320,9 +320,11 @@ def test_cli_runner_flags_fail_before_prefect_starts(tmp_path: Path) -> None:
 
 
 @pytest.mark.flow
-def test_cli_dask_run_shares_one_temporary_server(tmp_path: Path) -> None:
-    """`changai run --task-runner dask` with no Prefect server: the flow's temporary server is the only one
-    (a worker process starting its own would cost ~10 s and record its task runs where nobody looks)."""
+@pytest.mark.parametrize("runner", ["dask", "processes"])
+def test_cli_pooled_run_shares_one_temporary_server(tmp_path: Path, runner: str) -> None:
+    """`changai run --task-runner dask|processes` with no Prefect server: the flow's temporary server is the
+    only one (a worker process, or the thread forwarding a process pool's events, starting its own would
+    cost ~10 s and ~220 MB and record its task runs where nobody looks)."""
     from tests.test_cli import changai
 
     inbox = tmp_path / "inbox"
@@ -331,11 +333,11 @@ def test_cli_dask_run_shares_one_temporary_server(tmp_path: Path) -> None:
     data = fresh_data_dir(tmp_path, "d")
     env = {"PREFECT_LOGGING_LEVEL": "INFO", "CHANGAI_PROGRESS": "0"}  # worker processes inherit the level
     result = changai(
-        "run", "--task-runner", "dask", "--inbox", str(inbox), "--data-dir", str(data), cwd=ROOT, env_extra=env
+        "run", "--task-runner", runner, "--inbox", str(inbox), "--data-dir", str(data), cwd=ROOT, env_extra=env
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "reports read: 1 (ok 1, rejected 0)" in result.stdout
-    assert "Creating a new Dask cluster" in result.stderr
+    assert runner != "dask" or "Creating a new Dask cluster" in result.stderr
     assert re.search(r"Task run 'parse-extract-batch-\w+' - Finished in state Completed", result.stderr)
     # the run's own server (flows/prefect_server.py), and no worker started Prefect's temporary server
     assert result.stderr.count("Started temporary Prefect server on http://127.0.0.1:") == 1, result.stderr[-3000:]
