@@ -1,8 +1,11 @@
 """Cutting a run's documents into parse batches and running them on the flow's task runner. Reads and writes nothing.
 
 Sizes come from measured costs (shared spec notes, benchmarks/README.md): a Prefect task costs ~30 ms
-to record and a Dask task ~0.1 s more to ship, while extraction takes ~9 ms per report. A batch of
-100-500 reports (1-5 s of work) keeps those overheads at a few per cent.
+to record and a Dask task ~0.1 s more to ship, while parsing takes ~5 ms per report. A batch of
+100-250 reports (0.5-1.5 s of work) keeps those overheads at a few per cent, and what waits in memory
+small: a batch's result (rows, and its figures written out as CSV text) is ~12 MB at 250 reports, and a
+few of them are held at a time while a pool parses (a 10 000-report run's process tree peaked at 1 017 MB
+with batches of 500, 903 MB with 250).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any, TypeVar
 
 from flows import live
 
-BATCH_SIZE = 500  # documents per parse task at most
+BATCH_SIZE = 250  # documents per parse task at most (see above)
 MIN_BATCH = 100  # a smaller run is cut into fewer batches than workers rather than into tiny ones
 
 T = TypeVar("T")

@@ -39,11 +39,11 @@ def test_plan_batches_sizes() -> None:
     assert plan_batches([], 2) == []
     # threads: batches of BATCH_SIZE, in order, nothing lost
     one = plan_batches(refs, 1)
-    assert [len(b) for b in one] == [BATCH_SIZE] * 10 and [r for b in one for r in b] == refs
+    assert [len(b) for b in one] == [BATCH_SIZE] * (5000 // BATCH_SIZE) and [r for b in one for r in b] == refs
     # two workers, a big run: still BATCH_SIZE (at least two batches per worker already)
     assert {len(b) for b in plan_batches(refs, 2)} == {BATCH_SIZE}
     # a middling run: two batches per worker
-    assert [len(b) for b in plan_batches(refs[:1000], 2)] == [250] * 4
+    assert [len(b) for b in plan_batches(refs[: 4 * (MIN_BATCH + 20)], 2)] == [MIN_BATCH + 20] * 4
     # a small run: fewer, larger batches than workers x 2, never below MIN_BATCH
     assert [len(b) for b in plan_batches(refs[:208], 2)] == [MIN_BATCH, MIN_BATCH, 8]
     assert [len(b) for b in plan_batches(refs[:30], 8)] == [30]
