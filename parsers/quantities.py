@@ -127,6 +127,7 @@ class Grammar:
     suffix_first: frozenset[str]  # first characters of the suffix qualifiers
     prefix_last: frozenset[str]  # last characters of the prefix qualifiers
     slogan_digits: bool  # whether a slogan holds a digit (\d) at all
+    candidate_re: re.Pattern[str]  # a number token with something after it that can make it a figure
 
 
 def _alternation(words: list[str]) -> str:
@@ -152,6 +153,7 @@ def grammar() -> Grammar:
     decrease = tuple(data["sign"]["decrease"])
     range_seps = tuple(sorted(data["ranges"]["separators"], key=len, reverse=True))
     follow = {*_GAP_CHARS, *q["middle"], *(w[0] for w in scales), *(u[0] for u in units), *(r[0] for r in range_seps)}
+    follow |= {"几", "万", "亿"}
     return Grammar(
         units=units,
         unit_re=re.compile(_alternation(list(units))),
@@ -176,12 +178,13 @@ def grammar() -> Grammar:
         scale_first=frozenset(w[0] for w in scales),
         decrease_endings=tuple(e for w in decrease for e in (w, w + "了")),
         range_first=frozenset(r[0] for r in range_seps),
-        follow_first=frozenset(follow | {"几", "万", "亿"}),
+        follow_first=frozenset(follow),
         slogan_re=re.compile(_alternation(ex["slogans"])),
         unit_first=frozenset(u[0] for u in units),
         suffix_first=frozenset(w[0] for w in q["suffix"]),
         prefix_last=frozenset(w[-1] for w in prefix_q),
         slogan_digits=any(ch.isdecimal() for slogan in ex["slogans"] for ch in slogan),
+        candidate_re=re.compile(_NUMBER + f"(?=[{''.join(map(re.escape, sorted(follow)))}])"),
     )
 
 
@@ -192,11 +195,12 @@ def grammar() -> Grammar:
 # of the Arabic or the Chinese branch, told apart by a look-behind at that character; the look-behind
 # for ids moves after the first digit and widens by it): a search then skips to the next candidate in
 # C, where the form above made the regex engine try a match at every position (~4x slower).
-NUMBER_RE = re.compile(
+_NUMBER = (
     rf"[\d{CN_NUMERAL_CHARS}]"
     r"(?:(?<=\d)(?<![0-9A-Za-z_.\-/+]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?(?![0-9+])"
-    rf"|(?<=[{CN_NUMERAL_CHARS}])[{CN_NUMERAL_CHARS}]*)"
+    rf"|(?<=[{CN_NUMERAL_CHARS}])[{CN_NUMERAL_CHARS}]*+)"
 )
+NUMBER_RE = re.compile(_NUMBER)
 HIGH_NUMBER_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
 # Whitespace allowed between a number and its unit: PDF text splits "62563\n人次", "267.4 万人".
 GAP_RE = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
@@ -441,7 +445,11 @@ def find_quantities(text: str) -> list[Quantity]:
     pos = 0
     n = len(text)
     follow_first = g.follow_first
-    number_search = NUMBER_RE.search
+    # Half the number tokens of a report have nothing after them that can make a figure (2023年, 第3届,
+    # 统一): candidate_re skips them inside its search, one call per candidate instead of per token. Its
+    # Chinese branch is possessive, so a failed token is not cut back to a shorter one that passes (五千年
+    # is not 五 before 千). A number after 百分之 is read with nothing after it: such texts take every token.
+    number_search = NUMBER_RE.search if "百分之" in text else g.candidate_re.search
     while pos < n:
         m = number_search(text, pos)
         if m is None:
