@@ -521,13 +521,15 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # nothing that can make it a figure follows (2023年, 第3届, 5G): _read_number would not
         plain = _read_plain(text, m, g) if m.lastgroup == "unit" else None
         rng: tuple[float, float, str, int, str | None] | None = None
+        unit: tuple[str, int] | None
         if plain is not None:
             num, unit = plain  # (and no 百分之 in the text)
             percent_words = False
         else:
-            num = _read_number(text, m.group(1), start, g)
-            if num is None:
+            read = _read_number(text, m.group(1), start, g)
+            if read is None:
                 continue
+            num = read
             # a number with neither a unit nor a range after it (a year, a date, a list number) is most
             # numbers and is dropped first; the checks below are pure, so their order changes nothing
             percent_words = text[max(0, num.start - 3) : num.start] == "百分之"
