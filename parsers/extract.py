@@ -22,8 +22,10 @@ def extract(text: str) -> list[Mention]:
     """Every figure of a normalised report text, classified, with its evidence sentence."""
     mentions = _extract_prose(text)
     for i, m in enumerate(mentions):
+        if m.indicator != "other":
+            continue  # (most figures: only an unclassified figure is read again)
         line_start, line_end = _line_of(text, m.char_start)
-        if text[line_start:line_end].strip() == m.mention and m.indicator == "other":
+        if text[line_start:line_end].strip() == m.mention:
             mentions[i] = _reread_with_label(m, text)
     if "|" in text:
         taken = [(m.char_start, m.char_end) for m in mentions]
@@ -96,6 +98,7 @@ def _extract_prose(text: str) -> list[Mention]:
     previous_period: str | None = None
     previous_class = None
     previous_sentence = -1
+    sentence_text = ""
     quantities = scan(text)[:MAX_FIGURES_PER_DOCUMENT]
     for i, q in enumerate(quantities):
         sentence, clause, item = index.locate(q.number_start)
@@ -103,6 +106,7 @@ def _extract_prose(text: str) -> list[Mention]:
         next_start = quantities[i + 1].start if i + 1 < len(quantities) else None
         if sentence.start != previous_sentence:
             previous_period = previous_class = None
+            sentence_text = text[sentence.start : sentence.end].strip()  # the evidence of its figures
         candidates = hits.for_unit(sentence.start, sentence.end, q.unit)
         cls = classify(
             text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start, previous_class, candidates
@@ -117,7 +121,7 @@ def _extract_prose(text: str) -> list[Mention]:
             prev_end if previous_period is not None else -1,
         )
         previous_period, previous_sentence = period, sentence.start
-        evidence = text[sentence.start : sentence.end].strip()
+        evidence = sentence_text
         if q.surface not in evidence:  # a sentence that wraps across lines: keep the figure's line
             evidence = text[max(0, q.start - 60) : q.end + 60]
         mentions.append(

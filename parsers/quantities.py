@@ -127,6 +127,24 @@ class Grammar:
     suffix_first: frozenset[str]  # first characters of the suffix qualifiers
     prefix_last: frozenset[str]  # last characters of the prefix qualifiers
     slogan_digits: bool  # whether a slogan holds a digit (\d) at all
+    candidate_re: re.Pattern[str]  # a number token with something after it that can make it a figure (see _fused)
+
+
+def _fused(follow: set[str], middle: dict[str, str], scales: dict[str, int], units: dict[str, str]) -> re.Pattern[str]:
+    """A number token with something after it that can make a figure, read through its unit where the figure
+    is written plainly: number, middle qualifier, scale, middle qualifier, unit, nothing between them.
+
+    Most figures are plain (120余篇, 3.552亿元, 两个): the match object then holds what _read_number and
+    _read_unit would read step by step (see _read_plain), in one regex call. Every other candidate (a gap,
+    a range, 几, a scale the grammar does not take there) matches the lookahead alone and is read step
+    by step. The optional parts are possessive, as the step-by-step reading takes each part where it can
+    (5百分点 is 500 before 分点, not 5 percentage points), and 多元 before a Han character is not 多 (多元化).
+    """
+    not_diverse = "(?!多元[\u4e00-\u9fff])"
+    mid = f"(?P<mid>{not_diverse}[{''.join(map(re.escape, middle))}])?+"
+    mid2 = f"(?P<mid2>{not_diverse}[{''.join(re.escape(w) for w in middle if w != '来')}])?+"  # 来 only first
+    plain = f"{mid}(?P<scale>{_alternation(list(scales))})?+{mid2}(?P<unit>{_alternation(list(units))})"
+    return re.compile(f"(?P<n>{_NUMBER})(?:{plain}|(?=[{''.join(map(re.escape, sorted(follow)))}]))")
 
 
 def _alternation(words: list[str]) -> str:
@@ -152,6 +170,7 @@ def grammar() -> Grammar:
     decrease = tuple(data["sign"]["decrease"])
     range_seps = tuple(sorted(data["ranges"]["separators"], key=len, reverse=True))
     follow = {*_GAP_CHARS, *q["middle"], *(w[0] for w in scales), *(u[0] for u in units), *(r[0] for r in range_seps)}
+    follow |= {"几", "万", "亿"}
     return Grammar(
         units=units,
         unit_re=re.compile(_alternation(list(units))),
@@ -176,12 +195,13 @@ def grammar() -> Grammar:
         scale_first=frozenset(w[0] for w in scales),
         decrease_endings=tuple(e for w in decrease for e in (w, w + "了")),
         range_first=frozenset(r[0] for r in range_seps),
-        follow_first=frozenset(follow | {"几", "万", "亿"}),
+        follow_first=frozenset(follow),
         slogan_re=re.compile(_alternation(ex["slogans"])),
         unit_first=frozenset(u[0] for u in units),
         suffix_first=frozenset(w[0] for w in q["suffix"]),
         prefix_last=frozenset(w[-1] for w in prefix_q),
         slogan_digits=any(ch.isdecimal() for slogan in ex["slogans"] for ch in slogan),
+        candidate_re=_fused(follow, q["middle"], scales, units),
     )
 
 
@@ -192,11 +212,12 @@ def grammar() -> Grammar:
 # of the Arabic or the Chinese branch, told apart by a look-behind at that character; the look-behind
 # for ids moves after the first digit and widens by it): a search then skips to the next candidate in
 # C, where the form above made the regex engine try a match at every position (~4x slower).
-NUMBER_RE = re.compile(
+_NUMBER = (
     rf"[\d{CN_NUMERAL_CHARS}]"
     r"(?:(?<=\d)(?<![0-9A-Za-z_.\-/+]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?(?![0-9+])"
-    rf"|(?<=[{CN_NUMERAL_CHARS}])[{CN_NUMERAL_CHARS}]*)"
+    rf"|(?<=[{CN_NUMERAL_CHARS}])[{CN_NUMERAL_CHARS}]*+)"
 )
+NUMBER_RE = re.compile(f"({_NUMBER})")  # (group 1, as in Grammar.candidate_re)
 HIGH_NUMBER_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
 # Whitespace allowed between a number and its unit: PDF text splits "62563\n人次", "267.4 万人".
 GAP_RE = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
@@ -248,24 +269,31 @@ def _skip_gap(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
-    token = m.group(0)
-    start, pos = m.start(), m.end()
+def _chinese_value(token: str) -> tuple[int, int | None] | None:
+    """(value, high) of a Chinese numeral token, high for two consecutive digits, or None when it is no number."""
+    parsed = parse_chinese(token)
+    if parsed is not None:
+        return parsed, None
+    # 两三百人, 三四十家, 七八个: two consecutive digits give a range
+    rng = CONSECUTIVE_RE.match(token)
+    if not rng or _DIGIT[rng.group(2)] != _DIGIT[rng.group(1)] + 1:
+        return None
+    scale = SCALE_WORDS.get(rng.group(3), 1) if rng.group(3) else 1
+    return _DIGIT[rng.group(1)] * scale, _DIGIT[rng.group(2)] * scale
+
+
+def _read_number(text: str, token: str, start: int, g: Grammar) -> _Number | None:
+    pos = start + len(token)
     is_chinese = token[0] in _CN_NUMERALS  # (a number token starts with a digit or a Chinese numeral)
     qualifier: str | None = None
     has_scale = False
     value_high: int | None = None
     value: int | float  # an int for a Chinese numeral (exact until the end), a float for an Arabic one
     if is_chinese:
-        parsed = parse_chinese(token)
+        parsed = _chinese_value(token)
         if parsed is None:
-            # 两三百人, 三四十家, 七八个: two consecutive digits give a range
-            rng = CONSECUTIVE_RE.match(token)
-            if not rng or _DIGIT[rng.group(2)] != _DIGIT[rng.group(1)] + 1:
-                return None
-            scale = SCALE_WORDS.get(rng.group(3), 1) if rng.group(3) else 1
-            parsed, value_high = _DIGIT[rng.group(1)] * scale, _DIGIT[rng.group(2)] * scale
-        value = parsed
+            return None
+        value, value_high = parsed
         has_scale = any(ch in SCALE_WORDS for ch in token)
         if text.startswith("几", pos) and token[-1] in "十百千万":
             qualifier, pos = "at_least", pos + 1  # 十几家 reads like 十余家
@@ -301,6 +329,39 @@ def _read_number(text: str, m: re.Match[str], g: Grammar) -> _Number | None:
             pos = after_gap + 1
     high = float(value_high) if value_high is not None else None
     return _Number(start, pos, float(value), qualifier, has_scale, is_chinese, token, high)
+
+
+def _read_plain(text: str, m: re.Match[str], g: Grammar) -> tuple[_Number, tuple[str, int]] | None:
+    """The number and unit of a plain figure as Grammar.candidate_re matched it, or None where the grammar reads
+    it otherwise (then _read_number and _read_unit read it step by step): what they would return for it."""
+    token, mid, scale, mid2, surface = m.group(1, "mid", "scale", "mid2", "unit")
+    end = m.end()
+    blocked = g.not_before.get(surface)
+    if blocked is not None and text.startswith(blocked, end, end + 2):
+        return None  # 10家庭: not a unit
+    if mid is not None and mid2 is not None:
+        return None  # a middle qualifier is read once: 5余万余人 has no unit after 万
+    is_chinese = token[0] in _CN_NUMERALS
+    value: int | float
+    high: float | None = None
+    if is_chinese:
+        if scale is not None and (mid is None or scale not in ("万", "亿")):
+            return None  # after a Chinese numeral only 余万, 多亿 take a scale
+        parsed = _chinese_value(token)
+        if parsed is None:
+            return None
+        value, value_high = parsed
+        high = float(value_high) if value_high is not None else None
+        has_scale = any(ch in SCALE_WORDS for ch in token)  # (not the scale after the qualifier: as _read_number)
+    else:
+        value = parse_arabic(token)
+        has_scale = scale is not None
+    if scale is not None:
+        value *= g.scales[scale]
+    qualifier = g.middle_q[mid] if mid is not None else g.middle_q[mid2] if mid2 is not None else None
+    start = m.start()
+    number = _Number(start, m.start("unit"), float(value), qualifier, has_scale, is_chinese, token, high)
+    return number, (g.units[surface], end)
 
 
 def _read_unit(text: str, pos: int, g: Grammar) -> tuple[str, int] | None:
@@ -434,6 +495,11 @@ def _decreasing(text: str, start: int, g: Grammar) -> bool:
     return window.endswith(g.decrease_endings)
 
 
+def _round6(value: float) -> float:
+    """round(value, 6), which goes through a decimal string (~1 µs): a whole number, most figures, is already that."""
+    return value if value.is_integer() else round(value, 6)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """All counted quantities in `text`, in reading order."""
     g = grammar()
@@ -441,24 +507,36 @@ def find_quantities(text: str) -> list[Quantity]:
     pos = 0
     n = len(text)
     follow_first = g.follow_first
-    number_search = NUMBER_RE.search
+    # Half the number tokens of a report have nothing after them that can make a figure (2023年, 第3届,
+    # 统一): candidate_re skips them inside its search, one call per candidate instead of per token. Its
+    # Chinese branch is possessive, so a failed token is not cut back to a shorter one that passes (五千年
+    # is not 五 before 千). A number after 百分之 is read with nothing after it: such texts take every token.
+    number_search = NUMBER_RE.search if "百分之" in text else g.candidate_re.search
     while pos < n:
         m = number_search(text, pos)
         if m is None:
             break
-        pos = m.end()
-        if text[pos : pos + 1] not in follow_first and text[max(0, m.start() - 3) : m.start()] != "百分之":
+        start, pos = m.span(1)  # the number token
+        if text[pos : pos + 1] not in follow_first and text[max(0, start - 3) : start] != "百分之":
             continue  # nothing that can make it a figure follows (2023年, 第3届, 5G): _read_number would not
-        num = _read_number(text, m, g)
-        if num is None:
-            continue
-        # a number with neither a unit nor a range after it (a year, a date, a list number) is most
-        # numbers and is dropped first; the checks below are pure, so their order changes nothing
-        percent_words = text[max(0, num.start - 3) : num.start] == "百分之"
-        unit = ("%", num.end) if percent_words else _read_unit(text, num.end, g)
-        rng = _read_range(text, num, g) if unit is None else None
-        if unit is None and rng is None:
-            continue
+        plain = _read_plain(text, m, g) if m.lastgroup == "unit" else None
+        rng: tuple[float, float, str, int, str | None] | None = None
+        unit: tuple[str, int] | None
+        if plain is not None:
+            num, unit = plain  # (and no 百分之 in the text)
+            percent_words = False
+        else:
+            read = _read_number(text, m.group(1), start, g)
+            if read is None:
+                continue
+            num = read
+            # a number with neither a unit nor a range after it (a year, a date, a list number) is most
+            # numbers and is dropped first; the checks below are pure, so their order changes nothing
+            percent_words = text[max(0, num.start - 3) : num.start] == "百分之"
+            unit = ("%", num.end) if percent_words else _read_unit(text, num.end, g)
+            rng = _read_range(text, num, g) if unit is None else None
+            if unit is None and rng is None:
+                continue
         scale_only = num.is_chinese and is_scale_only(num.text)
         prefix_q, prefix_start = _prefix_qualifier(text, num.start, g, scale_only)
         if text[max(0, num.start - 1) : num.start] in ("几", "数") or (
@@ -509,20 +587,13 @@ def find_quantities(text: str) -> list[Quantity]:
             value = -value
             if value_high is not None:
                 value_high = -value_high
-        value = round(value, 6)  # 1.1亿 is 110000000, not 110000000.00000001
-        value_high = round(value_high, 6) if value_high is not None else None
+        value = _round6(value)  # 1.1亿 is 110000000, not 110000000.00000001
+        value_high = _round6(value_high) if value_high is not None else None
+        surface = text[mention_start:end]
+        qualifier = qualifier or "exact"
         out.append(
             Quantity(
-                start=mention_start,
-                end=end,
-                value=value,
-                value_high=value_high,
-                unit=canonical,
-                qualifier=qualifier or "exact",
-                surface=text[mention_start:end],
-                number_start=num.start,
-                prefix_qualifier=prefix_q,
-                decrease=decrease,
+                mention_start, end, value, value_high, canonical, qualifier, surface, num.start, prefix_q, decrease
             )
         )
         pos = end
@@ -540,7 +611,7 @@ def _read_range(text: str, low: _Number, g: Grammar) -> tuple[float, float, str,
             m = HIGH_NUMBER_RE.match(text, pos + len(sep))
             if not m:
                 return None
-            high = _read_number(text, m, g)
+            high = _read_number(text, m.group(0), m.start(), g)
             if high is None:
                 return None
             unit = _read_unit(text, high.end, g)

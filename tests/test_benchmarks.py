@@ -79,3 +79,11 @@ def test_run_benchmark_reads_memory_per_staged_batch(tmp_path) -> None:
     # a real process, sampled with a probe
     measured = measure([sys.executable, "-c", "import time; time.sleep(0.7)"], probe=lambda: "p")
     assert measured.returncode == 0 and measured.trace and all(p == "p" and rss > 0 for _, rss, p in measured.trace)
+
+
+def test_core_passes_runs_the_core_over_synthetic_reports(capsys) -> None:
+    from benchmarks.core_passes import main
+
+    assert main(["--n", "4", "--passes", "2"]) == 0
+    figures = int(capsys.readouterr().out.split()[0])
+    assert figures > 0
