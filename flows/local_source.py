@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flows.rows import DocRef, report_id_for
-from flows.store import DataStore, raw_ref, sha256_hex
+from flows.store import DataStore, RawRef, raw_ref, sha256_hex
 from parsers.report import MAX_DOCUMENT_BYTES
 
 INBOX_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
@@ -52,12 +52,20 @@ def read_inbox_file(path: Path) -> bytes:
     return content
 
 
-def keep_in_raw(store: DataStore, ref: DocRef, content: bytes) -> DocRef:
-    """`ref` with its bytes kept in raw/ (content-addressed) with their metadata sidecar."""
+def _raw_args(ref: DocRef, content: bytes) -> tuple[str, bytes, str, dict]:
+    """DataStore.put_raw's arguments for a local file's bytes: source, content, suffix, the sidecar's metadata."""
     path = Path(ref.local_path)
     meta = {"url": ref.url, "fetched_at": ref.fetched_at, "file_name": path.name, "size": len(content)}
-    kept = store.put_raw(ref.source, content, path.suffix.lower(), meta)
-    return replace(ref, sha256=kept.sha256, raw_path=kept.rel_path, keep_raw=False)
+    return ref.source, content, path.suffix.lower(), meta
+
+
+def _kept(ref: DocRef, raw: RawRef) -> DocRef:
+    return replace(ref, sha256=raw.sha256, raw_path=raw.rel_path, keep_raw=False)
+
+
+def keep_in_raw(store: DataStore, ref: DocRef, content: bytes) -> DocRef:
+    """`ref` with its bytes kept in raw/ (content-addressed) with their metadata sidecar."""
+    return _kept(ref, store.put_raw(*_raw_args(ref, content)))
 
 
 class RawKeeper:
@@ -76,15 +84,11 @@ class RawKeeper:
         """A document collected with `keep_raw`: its file read again (now), its bytes on their way to
         raw/, and the ref saying where. Raises UnreadableFile."""
         content = read_inbox_file(Path(ref.local_path))
-        suffix = Path(ref.local_path).suffix.lower()
-        kept = raw_ref(ref.source, content, suffix)
-        meta = {"url": ref.url, "fetched_at": ref.fetched_at, "file_name": Path(ref.local_path).name}
-        meta["size"] = len(content)
+        args = _raw_args(ref, content)
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="raw-keeper")
-        write = self._pool.submit(self.store.put_raw, ref.source, content, suffix, meta)
-        self._writes.append((report_id_for(ref.source, ref.url), write))
-        return replace(ref, sha256=kept.sha256, raw_path=kept.rel_path, keep_raw=False), content
+        self._writes.append((report_id_for(ref.source, ref.url), self._pool.submit(self.store.put_raw, *args)))
+        return _kept(ref, raw_ref(*args[:3])), content
 
     def __enter__(self) -> RawKeeper:
         return self
