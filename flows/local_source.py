@@ -52,11 +52,9 @@ def read_inbox_file(path: Path) -> bytes:
     return content
 
 
-def _raw_args(ref: DocRef, content: bytes) -> tuple[str, bytes, str, dict]:
-    """DataStore.put_raw's arguments for a local file's bytes: source, content, suffix, the sidecar's metadata."""
-    path = Path(ref.local_path)
-    meta = {"url": ref.url, "fetched_at": ref.fetched_at, "file_name": path.name, "size": len(content)}
-    return ref.source, content, path.suffix.lower(), meta
+def _raw_meta(ref: DocRef, content: bytes) -> dict:
+    """What the sidecar of a local file's bytes in raw/ says about them."""
+    return {"url": ref.url, "fetched_at": ref.fetched_at, "file_name": Path(ref.local_path).name, "size": len(content)}
 
 
 def _kept(ref: DocRef, raw: RawRef) -> DocRef:
@@ -65,7 +63,8 @@ def _kept(ref: DocRef, raw: RawRef) -> DocRef:
 
 def keep_in_raw(store: DataStore, ref: DocRef, content: bytes) -> DocRef:
     """`ref` with its bytes kept in raw/ (content-addressed) with their metadata sidecar."""
-    return _kept(ref, store.put_raw(*_raw_args(ref, content)))
+    suffix = Path(ref.local_path).suffix.lower()
+    return _kept(ref, store.put_raw(ref.source, content, suffix, _raw_meta(ref, content)))
 
 
 class RawKeeper:
@@ -84,11 +83,12 @@ class RawKeeper:
         """A document collected with `keep_raw`: its file read again (now), its bytes on their way to
         raw/, and the ref saying where. Raises UnreadableFile."""
         content = read_inbox_file(Path(ref.local_path))
-        args = _raw_args(ref, content)
+        raw = raw_ref(ref.source, content, Path(ref.local_path).suffix.lower())
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="raw-keeper")
-        self._writes.append((report_id_for(ref.source, ref.url), self._pool.submit(self.store.put_raw, *args)))
-        return _kept(ref, raw_ref(*args[:3])), content
+        write = self._pool.submit(self.store.write_raw, raw, content, _raw_meta(ref, content))
+        self._writes.append((report_id_for(ref.source, ref.url), write))
+        return _kept(ref, raw), content
 
     def __enter__(self) -> RawKeeper:
         return self

@@ -288,13 +288,17 @@ class DataStore:
         Each file appears whole (temp + rename, or one upload); commit() makes local ones durable.
         """
         ref = raw_ref(source, content, suffix)
+        self.write_raw(ref, content, meta)
+        return ref
+
+    def write_raw(self, ref: RawRef, content: bytes, meta: dict) -> None:
+        """put_raw of bytes whose place raw_ref already gave (their hash is not computed again)."""
         self.files.write_bytes(ref.rel_path, content, once=True, durable=False)  # commit() makes it durable
         failpoint("raw-stored")
-        meta_rel = f"raw/{source}/{ref.sha256}.json"
+        meta_rel = f"raw/{ref.source}/{ref.sha256}.json"
         if not self.files.exists(meta_rel):
             meta_bytes = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
             self.files.write_bytes(meta_rel, meta_bytes, durable=False)
-        return ref
 
     def sync_raw(self, rel_paths: Iterable[str]) -> None:
         """Make raw documents (and their .json) durable before a snapshot refers to them: one
