@@ -224,5 +224,9 @@ def test_simhash_is_the_definition() -> None:
     texts += [
         "".join(rng.choice("工会职工技能培训万人次。,ab 12_") for _ in range(rng.randint(80, 600))) for _ in range(60)
     ]
+    # what counts as punctuation is decided per code point (a table over the BMP): digits and
+    # letters of other scripts, combining marks, full-width forms, invisible spaces, lone surrogates
+    texts += ["工会²½٣Ⅷé\u0301ａＡ１！　\u200b・—…«»§¶@#%*()[]{}〇" * 20, "工" * 150 + "\ud800" * 3]
+    texts += ["".join(chr(rng.randrange(0x20, 0x10000)) for _ in range(rng.randint(100, 400))) for _ in range(40)]
     for text in texts:
         assert fingerprint.simhash(text) == _simhash_by_definition(text)
