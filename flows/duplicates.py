@@ -33,10 +33,11 @@ MIRROR_PARSERS = frozenset({"trad_mirror"})
 def _figures(indicators: pd.DataFrame) -> dict[str, Counter]:
     if indicators.empty:
         return {}
-    values = pd.to_numeric(indicators["value"], errors="coerce").round(6)
-    keys = list(zip(values, indicators["unit"].astype(str), strict=True))
+    # as lists: iterating a pandas column costs ~1 µs a cell (335 000 figures)
+    values = pd.to_numeric(indicators["value"], errors="coerce").round(6).tolist()
+    keys = list(zip(values, indicators["unit"].astype(str).tolist(), strict=True))
     out: dict[str, Counter] = {}
-    for rid, key in zip(indicators["report_id"], keys, strict=True):
+    for rid, key in zip(indicators["report_id"].tolist(), keys, strict=True):
         out.setdefault(rid, Counter())[key] += 1
     return out
 

@@ -100,3 +100,26 @@ def test_no_flags_on_clean_data() -> None:
     assert compute_flags(pd.DataFrame(columns=columns_of("indicators"))).empty
     clean = [fig(126000, "2022-06-15"), fig(183000, "2022-12-13")]
     assert compute_flags(pd.DataFrame(clean, columns=columns_of("indicators"))).empty
+
+
+def test_texts_is_text_cell_by_cell() -> None:
+    """rules.texts (the flags' columns as text, vectorised) gives what .map(rules.text) gives, for
+    every kind of column the tables hold."""
+    import numpy as np
+
+    from validations.rules import text, texts
+
+    columns = [
+        pd.Series(["a", "", "b"], name="city", index=[3, 5, 7]),
+        pd.Series(["a", None, "b"]),
+        pd.Series(["a", np.nan, "b"], dtype=object),
+        pd.Series([1.0, np.nan]),
+        pd.Series(["a", "b"], dtype=object),
+        pd.Series(["a", pd.NA], dtype="string"),
+        pd.Series([None, None], dtype=object),
+        pd.Series([], dtype=object),
+        pd.Series([], dtype="str"),
+        pd.Series(["a", 1], dtype=object),
+    ]
+    for column in columns:
+        pd.testing.assert_series_equal(texts(column), column.map(text))

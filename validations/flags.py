@@ -14,7 +14,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from parsers.classify import OTHER
-from validations.rules import FLAGS, text
+from validations.rules import FLAGS, text, texts
 from validations.schemas import columns_of
 
 SERIES = ["city", "city_code", "indicator", "label", "unit", "period"]
@@ -34,7 +34,7 @@ def _frame(indicators: pd.DataFrame) -> pd.DataFrame:
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     df["char_start"] = pd.to_numeric(df["char_start"], errors="coerce").fillna(0).astype(int)
     for col in ("city", "city_code", "indicator", "label", "unit", "period", "publish_date", "report_id"):
-        df[col] = df[col].map(text)
+        df[col] = texts(df[col])
     return df
 
 
@@ -235,9 +235,9 @@ def attach_to_progress(progress: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFr
         return out
     f = flags.copy()
     for col in POINT:
-        f[col] = f[col].map(text)
+        f[col] = texts(f[col])
     by_point = f.groupby(POINT, dropna=False)["flag"].agg(lambda s: ";".join(sorted(set(s))))
-    keys = pd.MultiIndex.from_frame(out[POINT].map(text))
+    keys = pd.MultiIndex.from_frame(out[POINT].apply(texts))
     out["flags"] = by_point.reindex(keys).fillna("").to_numpy()
     return out
 

@@ -235,6 +235,17 @@ def text(value: object) -> str:
     return str(value)
 
 
+def texts(column: pd.Series) -> pd.Series:
+    """column.map(text), without a Python call per cell where the column holds only text (every
+    column read from a CSV): 8 columns x 335 000 figures cost the flags ~0.7 s cell by cell."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA:  # pandas' "str": NaN when missing
+        return column.fillna("").astype("str")
+    if dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":  # all str, none missing
+        return column.astype("str")
+    return column.map(text)  # numbers, pd.NA ("<NA>", as text() gives), mixed cells
+
+
 # -- cross-table and cross-time flags (computed by validations/flags.py; flag, never reject) ----------
 FLAGS = {
     "cumulative_fell": "a cumulative figure lower than the previous figure of its series (same city, indicator, label)",
