@@ -241,7 +241,8 @@ def texts(column: pd.Series) -> pd.Series:
     dtype = column.dtype
     if isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA:  # pandas' "str": NaN when missing
         return column.fillna("").astype("str")
-    if dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":  # all str, none missing
+    # object cells all str, none missing
+    if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(column, skipna=False) == "string":
         return column.astype("str")
     return column.map(text)  # numbers, pd.NA ("<NA>", as text() gives), mixed cells
 
