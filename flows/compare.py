@@ -71,7 +71,8 @@ def _provinces(indicators: pd.DataFrame) -> dict[str, str]:
 def _urls(indicators: pd.DataFrame) -> dict[str, str]:
     if indicators.empty:
         return {}
-    return dict(zip(_text(indicators["indicator_row_id"]), _text(indicators["url"]), strict=True))
+    # lists: a str column iterates cell by cell
+    return dict(zip(_text(indicators["indicator_row_id"]).tolist(), _text(indicators["url"]).tolist(), strict=True))
 
 
 def _dominant_units(rows: pd.DataFrame) -> dict[str, str]:

@@ -27,6 +27,7 @@ from flows.site_data import (
     rank_series,
     series_views,
 )
+from flows.site_html import evidence_items, figure
 from flows.site_input import read_site_input
 
 SITE_DIR = "site"
@@ -103,6 +104,8 @@ def _environment():
         lstrip_blocks=True,
     )
     env.globals["period_names"] = PERIOD_NAMES
+    env.globals["evidence_items"] = evidence_items
+    env.globals["figure"] = figure
     return env
 
 

@@ -295,7 +295,7 @@ class _RowsById:
     def __init__(self, df: pd.DataFrame, key: str, columns: tuple[str, ...]) -> None:
         cols = [c for c in columns if c in df.columns]
         text = df[cols].fillna("").astype(str)
-        self._position = {k: i for i, k in enumerate(df[key].fillna("").astype(str))}
+        self._position = {k: i for i, k in enumerate(df[key].fillna("").astype(str).tolist())}
         self._columns = {c: text[c].tolist() for c in cols}
 
     def position(self, key: str) -> int | None:

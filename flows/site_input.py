@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flows.csvchunks import read_chunks, read_table
@@ -29,7 +30,7 @@ def read_site_input(data_dir: Path, indicator_columns: list[str]) -> SiteInput:
     progress = read_table(data_dir / "progress.csv")
     progress = progress.reindex(columns=list(dict.fromkeys([*columns_of("progress"), *progress.columns])))
     progress = progress.fillna("")
-    shown = set(progress[ID]) if ID in progress.columns else set()
+    shown = set(progress[ID].tolist()) if ID in progress.columns else set()  # (a str column iterates cell by cell)
     columns = list(dict.fromkeys([ID, "city", "province", *indicator_columns]))
     kept: list[pd.DataFrame] = []
     provinces: dict[str, str] = {}
@@ -41,6 +42,8 @@ def read_site_input(data_dir: Path, indicator_columns: list[str]) -> SiteInput:
         places = places[(places["city"] != "") & (places["province"] != "")].drop_duplicates("city")
         for city, province in zip(places["city"], places["province"], strict=True):
             provinces.setdefault(city, province)
-        kept.append(chunk[chunk[ID].isin(shown)])
+        # a set lookup per id: Series.isin(set) turns the 190 000 ids into an array and a hash table per chunk
+        ids = chunk[ID].tolist()
+        kept.append(chunk[np.fromiter((i in shown for i in ids), dtype=bool, count=len(ids))])
     indicators = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=columns)
     return SiteInput(reports, progress, indicators, provinces, n_figures)
