@@ -19,7 +19,10 @@ class _Pairs:
         self._after: dict[str, frozenset[str]] = {}
 
     def __contains__(self, pair: str) -> bool:
-        first = pair[0]
+        return self.follows(pair[0], pair[1])
+
+    def follows(self, first: str, second: str) -> bool:
+        """first + second in self, without making the pair."""
         after = self._after.get(first)
         if after is None:
             # the character after each occurrence of `first` ("" after one that ends the text), found by
@@ -32,16 +35,14 @@ class _Pairs:
                 i = text.find(first, i + 1)
             found.discard("\n")  # no pair within a line has a line break
             after = self._after[first] = frozenset(found)
-        return pair[1] in after
+        return second in after
 
 
-def _links(lines: list[str], bigrams: _Pairs, step: int) -> list[bool]:
+def _links(lasts: list[str], firsts: list[str], bigrams: _Pairs, step: int) -> list[bool]:
     """For each line, whether its last character and the first of the line `step` below form a
-    character pair the document uses elsewhere (…合 / 肥市… -> 合肥)."""
-    return [
-        bool(lines[i]) and bool(lines[i + step]) and (lines[i][-1] + lines[i + step][0]) in bigrams
-        for i in range(len(lines) - step)
-    ]
+    character pair the document uses elsewhere (…合 / 肥市… -> 合肥). `lasts` and `firsts`: each line's
+    last and first character, taken once for both steps (no line is empty)."""
+    return [bigrams.follows(lasts[i], firsts[i + step]) for i in range(len(lasts) - step)]
 
 
 def repair_two_columns(text: str) -> str:
@@ -59,10 +60,12 @@ def repair_two_columns(text: str) -> str:
     # A pair of characters (no line break in it) occurs within some line exactly when it occurs in
     # the lines joined by line breaks.
     bigrams = _Pairs("\n".join(lines))
-    skip = _links(lines, bigrams, 2)
+    lasts = [line[-1] for line in lines]
+    firsts = [line[0] for line in lines]
+    skip = _links(lasts, firsts, bigrams, 2)
     if sum(skip) < MIN_SKIP_LINKS:
         return text
-    adjacent = _links(lines, bigrams, 1)
+    adjacent = _links(lasts, firsts, bigrams, 1)
     if sum(skip) < 3 * max(1, sum(adjacent)):
         return text
     start = skip.index(True)  # the first line whose continuation is two lines down

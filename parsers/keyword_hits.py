@@ -8,6 +8,7 @@ from functools import cache
 import ahocorasick_rs
 
 from parsers.classify import taxonomy
+from parsers.periods import markers
 
 # What a regular expression reads as more than a literal character.
 _SPECIAL = frozenset("\\.^$*+?{}[]()|")
@@ -109,6 +110,8 @@ def _literal_automaton() -> ahocorasick_rs.AhoCorasick:
     for groups, _ in _requirements().values():
         for group in groups:
             words.update(dict.fromkeys(group))
+    # and every period marker word: the pass tells which marker lists a sentence holds (periods.marker_lists)
+    words.update(dict.fromkeys(markers().bits_by_word))
     # a DFA (~330 words: well under 1 MB) scans a sentence in half the time of the default NFA
     return ahocorasick_rs.AhoCorasick(list(words), implementation=ahocorasick_rs.Implementation.DFA)
 
@@ -137,6 +140,12 @@ class KeywordHits:
         found = self._found = set(self._automaton.find_matches_as_strings(self._sentence, overlapping=True))
         # each word once (a sentence may repeat one); a word that only a pattern or a gate needs names no keyword
         self._literal = [i for word in found for i in literal_ids.get(word, ())]
+
+    def words(self, start: int, end: int) -> set[str]:
+        """The automaton's words that text[start:end] holds: every literal keyword, every word a pattern
+        keyword or gate needs, every period marker word (periods.marker_lists), that occurs in the sentence."""
+        self._start_sentence(start, end)
+        return self._found
 
     def _matches(self, pattern: re.Pattern[str], requirement: Requirement) -> bool:
         """pattern.search(sentence), answered from the sentence's words where they settle it."""

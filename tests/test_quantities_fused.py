@@ -56,10 +56,11 @@ def test_a_plain_figure_reads_as_step_by_step() -> None:
         for m in g.candidate_re.finditer(text):
             if m.lastgroup != "unit":
                 continue
-            read = q._read_plain(text, m, g)
+            read = q._read_plain(text, m.groups(), m.end(1), g)
             if read is None:
                 continue
             plain += 1
+            assert (read[0].start, read[0].end, read[1][1]) == (m.start(), m.start("unit"), m.end()), text
             num = q._read_number(text, m.group(1), m.start(1), g)
             unit = q._read_unit(text, num.end, g) if num is not None else None
             assert (_fields(read[0]), read[1]) == (_fields(num), unit), text
