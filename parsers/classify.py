@@ -77,7 +77,7 @@ class Taxonomy:
     scoring: dict
     # scope words (市级, 全国), longest first: the one a label's left part ends with is put before the label
     scope_words: tuple[str, ...]
-    scope_last: frozenset[str]  # the last characters of the scope words
+    scope_by_last: dict[str, tuple[str, ...]]  # last character -> the scope words ending with it, longest first
     literal_ids: dict[str, tuple[int, ...]]  # literal keyword text -> ids of the keywords that are that text
     literal_by_first: dict[str, tuple[str, ...]]  # first character -> literal keywords starting with it
     literal_first_chars: frozenset[str]  # the keys of literal_by_first
@@ -150,7 +150,7 @@ def taxonomy() -> Taxonomy:
         tuple(keywords),
         scoring,
         scope_words,
-        frozenset(word[-1] for word in scope_words),
+        {last: tuple(w for w in scope_words if w[-1] == last) for last in dict.fromkeys(w[-1] for w in scope_words)},
         {w: tuple(ids) for w, ids in literal_ids.items()},
         {c: tuple(ws) for c, ws in by_first.items()},
         frozenset(by_first),
@@ -562,21 +562,22 @@ def _labelled(ind: Indicator, matched: str, left_pos: int, score: float, ctx: Co
     if quoted:
         label = quoted  # “无锡工匠” vs “无锡大工匠”: a named title keeps series apart
     if left_pos >= 0:
-        scope = _scope_suffix(ctx.left[:left_pos], tax.scope_words, tax.scope_last)
+        scope = _scope_suffix(ctx.left[:left_pos], tax.scope_by_last)
         # 全市技术工人 is the city's total, not a 市级 category
         if scope is not None and not ctx.left[: scope[0]].endswith("全") and not label.startswith(scope[1]):
             label = scope[1] + label
     return _new(Classification, (ind.id, label, score, matched))
 
 
-def _scope_suffix(left: str, words: tuple[str, ...], last: frozenset[str]) -> tuple[int, str] | None:
+def _scope_suffix(left: str, by_last: dict[str, tuple[str, ...]]) -> tuple[int, str] | None:
     """(start, word) of the scope word `left` ends with (before a final line break), the longest: what a
     search for (word|word…)$ with the words longest first finds (the leftmost match, and every match ends
-    where $ stands), by endswith instead of a regex search that tries every position. `last`: the words'
-    last characters (most lefts end with none: one set look-up instead of an endswith per word)."""
+    where $ stands), by endswith instead of a regex search that tries every position. `by_last`: the words
+    by their last character, longest first (Taxonomy.scope_by_last)."""
     end = len(left) - 1 if left.endswith("\n") else len(left)
-    if left[end - 1 : end] not in last:
-        return None
+    words = by_last.get(left[end - 1 : end])
+    if words is None:
+        return None  # (most lefts)
     for word in words:
         if left.endswith(word, 0, end):
             return end - len(word), word

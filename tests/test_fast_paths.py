@@ -77,9 +77,7 @@ def test_scope_suffix_is_the_scope_regex() -> None:
     for _ in range(20000):
         left = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
         m = scope_re.search(left)
-        assert classify._scope_suffix(left, tax.scope_words, tax.scope_last) == (
-            (m.start(), m.group(1)) if m else None
-        ), left
+        assert classify._scope_suffix(left, tax.scope_by_last) == ((m.start(), m.group(1)) if m else None), left
 
 
 def test_level_alone_and_selection_words_are_their_regexes() -> None:

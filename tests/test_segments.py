@@ -105,3 +105,20 @@ def test_a_hard_wrapped_page_reads_as_its_sentences() -> None:
     assert texts[0].startswith("市总工会") and texts[0].endswith("215人。")
     assert "\n" in texts[0]  # the wrapped lines are one sentence
     assert texts[-2:] == ["二、主要做法", "一是强化思想引领。"]
+
+
+def test_locate_in_any_order_is_the_bisections() -> None:
+    """SpanIndex.locate steps on from the last position it was asked about (figures come in order); asked in
+    order, backwards or at random it gives sentence_at, clause_at and item_at."""
+    rng = random.Random(3)
+    pieces = [*_PIECES, ",", ",", "、", "、", ";", "。"]
+    asked = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        index = segments.SpanIndex(text)
+        positions = sorted(rng.randint(0, len(text)) for _ in range(6))
+        positions += [rng.randint(0, len(text)) for _ in range(4)]  # then back and forth
+        for pos in positions:
+            assert index.locate(pos) == (index.sentence_at(pos), index.clause_at(pos), index.item_at(pos)), (text, pos)
+            asked += 1
+    assert asked == 15000
