@@ -46,17 +46,26 @@ def _links(lasts: list[str], firsts: list[str], bigrams: _Pairs, step: int) -> l
 
 
 def repair_two_columns(text: str) -> str:
+    """Undo line-by-line interleaving of two text columns (see repair_two_column_lines)."""
+    lines = text.split("\n")
+    repaired = repair_two_column_lines(lines)
+    return text if repaired is lines else "\n".join(repaired)
+
+
+def repair_two_column_lines(all_lines: list[str]) -> list[str]:
     """Undo line-by-line interleaving of two text columns.
 
     A page extracted across two columns alternates a line of the left column with a line of the
     right one. Then a line continues not in the next line but in the one after it, which shows in
     the document's own character pairs: the pair across line i -> i+2 is one the text uses
     elsewhere far more often than the pair across i -> i+1. Such a block is rewritten as the left
-    column's lines followed by the right column's; any other text is returned unchanged.
+    column's lines followed by the right column's (without the blank lines); any other text is returned
+    unchanged, as the same list. The lines of a text (normalize_text passes them from step to step instead
+    of joining and splitting the whole text again).
     """
-    lines = [line for line in text.split("\n") if line.strip()]
+    lines = [line for line in all_lines if line.strip()]
     if len(lines) < MIN_BLOCK_LINES:
-        return text
+        return all_lines
     # A pair of characters (no line break in it) occurs within some line exactly when it occurs in
     # the lines joined by line breaks.
     bigrams = _Pairs("\n".join(lines))
@@ -64,10 +73,10 @@ def repair_two_columns(text: str) -> str:
     firsts = [line[0] for line in lines]
     skip = _links(lasts, firsts, bigrams, 2)
     if sum(skip) < MIN_SKIP_LINKS:
-        return text
+        return all_lines
     adjacent = _links(lasts, firsts, bigrams, 1)
     if sum(skip) < 3 * max(1, sum(adjacent)):
-        return text
+        return all_lines
     start = skip.index(True)  # the first line whose continuation is two lines down
     head, block = lines[:start], lines[start:]
     streams: list[list[str]] = [[block[0]], [block[1]]]
@@ -79,4 +88,4 @@ def repair_two_columns(text: str) -> str:
         target = fits.index(True) if fits.count(True) == 1 else 1 - last
         streams[target].append(line)
         last = target
-    return "\n".join([*head, *streams[0], *streams[1]])
+    return [*head, *streams[0], *streams[1]]

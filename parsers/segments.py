@@ -34,9 +34,14 @@ def wrap_width(text: str) -> int:
     (…会同产改协调\n小组各成员单位…); when most long lines end without punctuation, lines of
     at least 60% of the typical width are taken to continue on the next line.
     """
+    return wrap_width_of_lines(text.split("\n"))
+
+
+def wrap_width_of_lines(lines: list[str]) -> int:
+    """wrap_width of the text these lines make."""
     lengths: list[int] = []  # of the long lines (12 characters or more, blanks aside)
     open_ended = 0
-    for line in text.split("\n"):
+    for line in lines:
         if len(line) < 12:
             continue  # (shorter still without its blanks)
         stripped = line.strip()
