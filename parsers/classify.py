@@ -233,7 +233,6 @@ def _subject_has(left: str) -> bool:
 SELECTION_AFTER = ("入选", "获评", "当选", "被评为", "被命名为", "荣获", "获得", "获")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
-NON_HAN_RE = re.compile(r"[^\u4e00-\u9fff]")
 QUOTED_RE = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
 # A left part that is a level alone (其中 aside): 省级以上, 市级. A set of the strings, as every one is a
 # whole left part (stripped: no line break at its end for a regex's $ to stand before)
@@ -309,7 +308,14 @@ class Context:
         left = MARKERS_ONLY_RE.sub("", self.left.strip())
         if _subject_has(left):
             return False  # 株洲有5人: a subject, not what is counted
-        return len(NON_HAN_RE.sub("", left)) >= 2
+        # two Han characters ([\u4e00-\u9fff]), counted up to the second (was a regex removing the others)
+        han = 0
+        for ch in left:
+            if "\u4e00" <= ch <= "\u9fff":
+                han += 1
+                if han == 2:
+                    return True
+        return False
 
     @property
     def selected(self) -> bool:

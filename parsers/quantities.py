@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from parsers.numerals import CN_NUMERAL_CHARS, SCALE_WORDS, is_scale_only, parse_arabic, parse_chinese
+from parsers.segments import char_offsets, count_below
 
 GRAMMAR_PATH = Path(__file__).parent / "data" / "grammar.toml"
 
@@ -406,10 +407,29 @@ _QUOTE_STOP = "。;\n" + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())
 _LAST_QUOTE_STOP_RE = re.compile(f"[{re.escape(_QUOTE_STOP)}](?=[^{re.escape(_QUOTE_STOP)}]*\\Z)")
 
 
-def _inside_short_quote(text: str, start: int, end: int, g: Grammar) -> bool:
-    """True when [start, end) lies inside a short quoted span or any 《title》."""
+class _Openers:
+    """The offsets of the opening quote marks in a text, asked whether one lies in a window before a figure;
+    the figures come in order, so the count below the window steps on (segments.count_below)."""
+
+    __slots__ = ("below", "offsets")
+
+    def __init__(self, text: str) -> None:
+        self.offsets = char_offsets(text, "".join(QUOTE_PAIRS))
+        self.below = 0
+
+    def any_in(self, lo: int, hi: int) -> bool:
+        self.below = count_below(self.offsets, lo, self.below)
+        return self.below < len(self.offsets) and self.offsets[self.below] < hi
+
+
+def _inside_short_quote(text: str, start: int, end: int, g: Grammar, openers: _Openers | None = None) -> bool:
+    """True when [start, end) lies inside a short quoted span or any 《title》. `openers`: the text's opening
+    marks, when the caller has them: without one in the window (most figures) the answer is no search."""
+    lo = max(0, start - g.max_quoted)
+    if openers is not None and not openers.any_in(lo, start):
+        return False  # the nearest stop character, if any, is no opening mark
     # the nearest stop character before the figure, at most max_quoted characters back
-    m = _LAST_QUOTE_STOP_RE.search(text, max(0, start - g.max_quoted), start)
+    m = _LAST_QUOTE_STOP_RE.search(text, lo, start)
     if m is None:
         return False
     i = m.start()
@@ -425,7 +445,7 @@ def _inside_short_quote(text: str, start: int, end: int, g: Grammar) -> bool:
     return False  # 。;\n or a closing mark
 
 
-def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
+def _excluded(text: str, num: _Number, unit_end: int, g: Grammar, openers: _Openers | None = None) -> bool:
     start = num.start
     before = text[max(0, start - 3) : start].rstrip(" ")
     if before[-1:] in g.ordinal_last and before.endswith(g.ordinal_prefixes):
@@ -480,7 +500,7 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
     # reduplication: 一场场, 一个个
     if unit_end < len(text) and span and text[unit_end - 1] == text[unit_end : unit_end + 1] and num.is_chinese:
         return True
-    return _inside_short_quote(text, start, unit_end, g)
+    return _inside_short_quote(text, start, unit_end, g, openers)
 
 
 SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale word (技师以上215人 is exact)
@@ -535,6 +555,7 @@ def find_quantities(text: str) -> list[Quantity]:
     # Chinese branch is possessive, so a failed token is not cut back to a shorter one that passes (五千年
     # is not 五 before 千). A number after 百分之 is read with nothing after it: such texts take every token.
     number_search = NUMBER_RE.search if "百分之" in text else g.candidate_re.search
+    openers = _Openers(text)
     while pos < n:
         m = number_search(text, pos)
         if m is None:
@@ -578,7 +599,7 @@ def find_quantities(text: str) -> list[Quantity]:
         end = unit[1] if unit else num.end
         if rng is not None:
             value_low, value_high, unit_name, end, _ = rng
-            if _excluded(text, num, end, g):
+            if _excluded(text, num, end, g, openers):
                 pos = end
                 continue
             value = value_low
@@ -595,7 +616,7 @@ def find_quantities(text: str) -> list[Quantity]:
                     end += 1
             else:
                 value = num.value
-            if _excluded(text, num, end, g):
+            if _excluded(text, num, end, g, openers):
                 pos = end
                 continue
             suffix_q, _ = _suffix_qualifier(text, end, g)

@@ -9,6 +9,7 @@ import re
 
 from parsers import classify, periods
 from parsers.keyword_hits import KeywordHits
+from parsers.segments import Span
 
 _FILLER = ["工会", "职工", "培训", "技能", ",", "。", ";", " ", "\n", "5", "2023", "19", "20", "年", "了", "化", "到"]
 
@@ -94,3 +95,40 @@ def test_level_alone_and_selection_words_are_their_regexes() -> None:
         assert classify._scope_only(stripped) == bool(scope_only_re.match(re.sub(r"^其中", "", stripped))), s
         assert s.lstrip().startswith(classify.SELECTION_AFTER) == bool(selection_re.match(s)), s
         assert s.lstrip().startswith(periods.SELECTION_AFTER) == bool(period_selection_re.match(s)), s
+
+
+def test_a_window_without_an_opening_mark_is_no_short_quote() -> None:
+    """_inside_short_quote with the text's opening marks (_Openers, asked in order and back) answers as the
+    regex search alone, on random texts of quote marks, stops and words."""
+    from parsers import quantities
+
+    g = quantities.grammar()
+    rng = random.Random(10)
+    pieces = [*quantities.QUOTE_PAIRS, *quantities.QUOTE_PAIRS.values(), "。", ";", "\n", "劳模", "5人", "工匠" * 6]
+    inside = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        openers = quantities._Openers(text)
+        positions = sorted(rng.randint(0, len(text)) for _ in range(5)) + [rng.randint(0, len(text)) for _ in range(3)]
+        for start in positions:
+            end = min(len(text), start + rng.randint(0, 3))
+            expected = quantities._inside_short_quote(text, start, end, g)
+            assert quantities._inside_short_quote(text, start, end, g, openers) == expected, (text, start, end)
+            inside += expected
+    assert inside > 500
+
+
+def test_char_offsets_and_han_count_are_their_regex_readings() -> None:
+    from parsers.segments import char_offsets
+
+    rng = random.Random(11)
+    pieces = [",", ";", ":", "，", "、", "。", "\n", "职工", "a", "5", "工"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        for chars in (",;:，；：", "、", "。!?！？", "\n"):
+            assert char_offsets(text, chars) == [m.start() for m in re.finditer(f"[{re.escape(chars)}]", text)]
+        left = text[: rng.randint(0, len(text))]
+        ctx = classify.Context(text, left, "", "", 0, 0, Span(0, 0), Span(0, 0))
+        rest = classify.MARKERS_ONLY_RE.sub("", left.strip())
+        expected = not classify._subject_has(rest) and len(re.sub(r"[^\u4e00-\u9fff]", "", rest)) >= 2
+        assert ctx._own_noun() == expected, left
