@@ -7,7 +7,7 @@ from dataclasses import replace
 from parsers.classify import classify, taxonomy
 from parsers.keyword_hits import KeywordHits
 from parsers.model import Mention
-from parsers.periods import PeriodContext, marker_lists, period_of
+from parsers.periods import PeriodContext, period_of
 from parsers.quantities import scan
 from parsers.segments import SpanIndex
 from parsers.tables import TableFigure, table_figures
@@ -110,7 +110,7 @@ def _extract_prose(text: str) -> list[Mention]:
             sentence_text = text[sentence.start : sentence.end].strip()  # the evidence of its figures
             # the period marker lists with a word in the sentence: most marker questions end there (the keyword
             # automaton holds every marker word)
-            sentence_markers = marker_lists(hits.words(sentence.start, sentence.end))
+            sentence_markers = hits.marker_lists(sentence.start, sentence.end)
         candidates = hits.for_unit(sentence.start, sentence.end, q.unit)
         cls = classify(
             text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start, previous_class, candidates

@@ -106,14 +106,20 @@ def _literal_automaton() -> ahocorasick_rs.AhoCorasick:
     reports no overlapping words), would cost Python work per keyword or per match. The same pass tells
     which pattern keywords and gates can match at all, and answers a gate that is a plain alternation.
     """
+    # a DFA (~330 words: well under 1 MB) scans a sentence in half the time of the default NFA
+    return ahocorasick_rs.AhoCorasick(list(_automaton_words()), implementation=ahocorasick_rs.Implementation.DFA)
+
+
+@cache
+def _automaton_words() -> tuple[str, ...]:
+    """The words of _literal_automaton, each once."""
     words = dict.fromkeys(taxonomy().literal_ids)
     for groups, _ in _requirements().values():
         for group in groups:
             words.update(dict.fromkeys(group))
     # and every period marker word: the pass tells which marker lists a sentence holds (periods.marker_lists)
     words.update(dict.fromkeys(markers().bits_by_word))
-    # a DFA (~330 words: well under 1 MB) scans a sentence in half the time of the default NFA
-    return ahocorasick_rs.AhoCorasick(list(words), implementation=ahocorasick_rs.Implementation.DFA)
+    return tuple(words)
 
 
 class KeywordHits:
@@ -128,6 +134,8 @@ class KeywordHits:
         self._sentence = ""
         self._found: set[str] = set()  # the automaton's words that the current sentence contains
         self._literal: list[int] = []  # literal keywords the current sentence contains
+        self._markers = 0  # the period marker lists with a word in the current sentence (periods.marker_lists)
+        self._word_info = _word_info()
         # gate results of the current sentence by id(pattern): hashing a re.Pattern hashes its compiled code
         self._gate_results: dict[int, bool] = {}
         self._by_unit: dict[str, list[int]] = {}
@@ -136,16 +144,27 @@ class KeywordHits:
         if (start, end) == self._span:
             return
         self._span, self._sentence, self._gate_results, self._by_unit = (start, end), self._text[start:end], {}, {}
-        literal_ids = self._tax.literal_ids
         found = self._found = set(self._automaton.find_matches_as_strings(self._sentence, overlapping=True))
         # each word once (a sentence may repeat one); a word that only a pattern or a gate needs names no keyword
-        self._literal = [i for word in found for i in literal_ids.get(word, ())]
+        literal: list[int] = []
+        markers = 0
+        info = self._word_info
+        for word in found:
+            ids, bits = info[word]
+            literal.extend(ids)
+            markers |= bits
+        self._literal, self._markers = literal, markers
 
     def words(self, start: int, end: int) -> set[str]:
         """The automaton's words that text[start:end] holds: every literal keyword, every word a pattern
         keyword or gate needs, every period marker word (periods.marker_lists), that occurs in the sentence."""
         self._start_sentence(start, end)
         return self._found
+
+    def marker_lists(self, start: int, end: int) -> int:
+        """periods.marker_lists(self.words(start, end)), found along with the sentence's literal keywords."""
+        self._start_sentence(start, end)
+        return self._markers
 
     def _matches(self, pattern: re.Pattern[str], requirement: Requirement) -> bool:
         """pattern.search(sentence), answered from the sentence's words where they settle it."""
@@ -191,6 +210,14 @@ class KeywordHits:
         keyword whose sentence requirement (taxonomy `requires`) the sentence does not meet."""
         self._start_sentence(start, end)
         return self._kept(self._literal, _regex_presence())
+
+
+@cache
+def _word_info() -> dict[str, tuple[tuple[int, ...], int]]:
+    """Per word of the automaton: the literal keywords that are that word (Taxonomy.literal_ids), and the bits
+    of the period marker lists that hold it (periods.PeriodMarkers.bits_by_word)."""
+    literal_ids, bits = taxonomy().literal_ids, markers().bits_by_word
+    return {word: (literal_ids.get(word, ()), bits.get(word, 0)) for word in _automaton_words()}
 
 
 # A pattern keyword: its id, its presence pattern (None: always scored) and the words that pattern needs.

@@ -35,6 +35,7 @@ def test_marker_questions_by_mask_and_offsets_are_searches_of_the_slice() -> Non
         text = _random_text(rng, words, rng.randint(1, 30))
         hits = KeywordHits(text)
         mask = periods.marker_lists(hits.words(0, len(text)))
+        assert hits.marker_lists(0, len(text)) == mask  # (what extraction passes, found with the literal keywords)
         for _ in range(10):
             a = rng.randint(0, len(text))
             b = rng.randint(a, len(text))
