@@ -135,6 +135,9 @@ class KeywordHits:
         self._found: set[str] = set()  # the automaton's words that the current sentence contains
         self._literal: list[int] = []  # literal keywords the current sentence contains
         self._markers = 0  # the period marker lists with a word in the current sentence (periods.marker_lists)
+        # pattern keywords that the current sentence may match: a word of their first required group is in it
+        self._may_match: set[int] = set()
+        self._unread = _unread_patterns()
         self._word_info = _word_info()
         # gate results of the current sentence by id(pattern): hashing a re.Pattern hashes its compiled code
         self._gate_results: dict[int, bool] = {}
@@ -148,12 +151,16 @@ class KeywordHits:
         # each word once (a sentence may repeat one); a word that only a pattern or a gate needs names no keyword
         literal: list[int] = []
         markers = 0
+        may_match: set[int] = set()
         info = self._word_info
         for word in found:
-            ids, bits = info[word]
-            literal.extend(ids)
+            ids, bits, needing = info[word]
+            if ids:
+                literal.extend(ids)
             markers |= bits
-        self._literal, self._markers = literal, markers
+            if needing:
+                may_match.update(needing)
+        self._literal, self._markers, self._may_match = literal, markers, may_match
 
     def words(self, start: int, end: int) -> set[str]:
         """The automaton's words that text[start:end] holds: every literal keyword, every word a pattern
@@ -177,8 +184,13 @@ class KeywordHits:
     def _kept(self, ids: list[int], presence: tuple[_Pattern, ...]) -> list[int]:
         """`ids` (literal keywords found) and the pattern keywords of `presence` whose text occurs, without
         those whose sentence gates fail, in keyword order."""
-        gates, gate_results = self._gates, self._gate_results
-        ids = ids + [i for i, pattern, needs in presence if pattern is None or self._matches(pattern, needs)]
+        gates, gate_results, may_match, unread = self._gates, self._gate_results, self._may_match, self._unread
+        # (a pattern keyword not in may_match lacks every word of its first group: _matches would say no)
+        ids = ids + [
+            i
+            for i, pattern, needs in presence
+            if pattern is None or ((i in may_match or i in unread) and self._matches(pattern, needs))
+        ]
         kept = []
         for i in ids:
             for gate, needs in gates[i]:
@@ -213,11 +225,26 @@ class KeywordHits:
 
 
 @cache
-def _word_info() -> dict[str, tuple[tuple[int, ...], int]]:
-    """Per word of the automaton: the literal keywords that are that word (Taxonomy.literal_ids), and the bits
-    of the period marker lists that hold it (periods.PeriodMarkers.bits_by_word)."""
+def _word_info() -> dict[str, tuple[tuple[int, ...], int, tuple[int, ...]]]:
+    """Per word of the automaton: the literal keywords that are that word (Taxonomy.literal_ids), the bits of
+    the period marker lists that hold it (periods.PeriodMarkers.bits_by_word), and the pattern keywords whose
+    first required group holds it (a sentence without a word of that group cannot match them)."""
     literal_ids, bits = taxonomy().literal_ids, markers().bits_by_word
-    return {word: (literal_ids.get(word, ()), bits.get(word, 0)) for word in _automaton_words()}
+    needing: dict[str, list[int]] = {}
+    for i, pattern, (groups, _) in _regex_presence():
+        if pattern is not None and groups:
+            for word in groups[0]:
+                needing.setdefault(word, []).append(i)
+    return {
+        word: (literal_ids.get(word, ()), bits.get(word, 0), tuple(needing.get(word, ())))
+        for word in _automaton_words()
+    }
+
+
+@cache
+def _unread_patterns() -> frozenset[int]:
+    """The pattern keywords whose presence pattern gives no required word (always searched)."""
+    return frozenset(i for i, pattern, (groups, _) in _regex_presence() if pattern is not None and not groups)
 
 
 # A pattern keyword: its id, its presence pattern (None: always scored) and the words that pattern needs.
