@@ -75,7 +75,9 @@ class Taxonomy:
     indicators: dict[str, Indicator]
     keywords: tuple[Keyword, ...]
     scoring: dict
-    scope_re: re.Pattern[str]
+    # scope words (市级, 全国), longest first: the one a label's left part ends with is put before the label
+    scope_words: tuple[str, ...]
+    scope_by_last: dict[str, tuple[str, ...]]  # last character -> the scope words ending with it, longest first
     literal_ids: dict[str, tuple[int, ...]]  # literal keyword text -> ids of the keywords that are that text
     literal_by_first: dict[str, tuple[str, ...]]  # first character -> literal keywords starting with it
     literal_first_chars: frozenset[str]  # the keys of literal_by_first
@@ -129,8 +131,9 @@ def taxonomy() -> Taxonomy:
             keywords.append(Keyword(ind.id, re.compile(word), scoring["predicate"], "predicate"))
         for word in entry.get("before", []):
             keywords.append(Keyword(ind.id, re.compile(re.escape(word) + "$"), scoring["strong"], "before"))
-    scope_words = sorted(scoring["scope_words"], key=len, reverse=True)
-    scope_re = re.compile("(" + "|".join(map(re.escape, scope_words)) + ")$")
+    scope_words = tuple(sorted(scoring["scope_words"], key=len, reverse=True))
+    if any("\n" in word or not word for word in scope_words):
+        raise ValueError("taxonomy scope_words: a scope word is a word, with no line break")
     literal_ids: dict[str, list[int]] = {}
     regex_presence: list[tuple[int, re.Pattern[str] | None]] = []
     for i, kw in enumerate(keywords):
@@ -146,7 +149,8 @@ def taxonomy() -> Taxonomy:
         indicators,
         tuple(keywords),
         scoring,
-        scope_re,
+        scope_words,
+        {last: tuple(w for w in scope_words if w[-1] == last) for last in dict.fromkeys(w[-1] for w in scope_words)},
         {w: tuple(ids) for w, ids in literal_ids.items()},
         {c: tuple(ws) for c, ws in by_first.items()},
         frozenset(by_first),
@@ -212,7 +216,6 @@ NP_STOP_RE = _class_first(
 MAX_NP_CHARS = 16
 # 鹏鼎学院等近20个产业学院: what comes before 等 are examples, not the counted thing.
 EXAMPLES_END_RE = re.compile(r"^.*等(?![级次于待同额候])(?:等)?")  # not 等级, 等次, 等于
-SUBTOTAL_RE = re.compile(r"其中|含")
 # words that state a level or a total but name nothing: 累计达到173个, 总数达到1015个
 MARKERS_ONLY_RE = re.compile(
     r"^(?:(?:全市|全区|全县|全省|全年|目前|截至目前|现|已|共|共计|总计|累计|总数|总量|达到|达|为|增至|增加|增长|新增|超过|约|有|"
@@ -226,15 +229,18 @@ def _subject_has(left: str) -> bool:
     return 2 <= len(left) <= 8 and left.endswith("有") and SUBJECT_HAS_RE.fullmatch(left) is not None
 
 
-SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名为|荣获|获得|获)")
+# 株洲有5人入选: the words right after a figure (blanks aside) that select it into a named category
+SELECTION_AFTER = ("入选", "获评", "当选", "被评为", "被命名为", "荣获", "获得", "获")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
-NON_HAN_RE = re.compile(r"[^\u4e00-\u9fff]")
-LEADING_SUBTOTAL_RE = re.compile(r"^其中")
 QUOTED_RE = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
-SCOPE_ONLY_RE = re.compile(
-    r"^(?:全国|国家级|省部级|省级|自治区级|市级|州级|盟级|地级|县级|区级|旗级|县区级|镇级|乡镇级|企业级|校级)(?:以上|以下)?$"
+# A left part that is a level alone (其中 aside): 省级以上, 市级. A set of the strings, as every one is a
+# whole left part (stripped: no line break at its end for a regex's $ to stand before)
+_SCOPE_LEVELS = (
+    *("全国", "国家级", "省部级", "省级", "自治区级", "市级", "州级", "盟级", "地级"),
+    *("县级", "区级", "旗级", "县区级", "镇级", "乡镇级", "企业级", "校级"),
 )
+SCOPE_ONLY = frozenset(level + tail for level in _SCOPE_LEVELS for tail in ("", "以上", "以下"))
 
 
 class Context:
@@ -302,13 +308,21 @@ class Context:
         left = MARKERS_ONLY_RE.sub("", self.left.strip())
         if _subject_has(left):
             return False  # 株洲有5人: a subject, not what is counted
-        return len(NON_HAN_RE.sub("", left)) >= 2
+        # two Han characters ([\u4e00-\u9fff]), counted up to the second (was a regex removing the others)
+        han = 0
+        for ch in left:
+            if "\u4e00" <= ch <= "\u9fff":
+                han += 1
+                if han == 2:
+                    return True
+        return False
 
     @property
     def selected(self) -> bool:
         """株洲有5人入选, 全市有11人获评全国劳模: the category is named elsewhere in the sentence."""
         if self._selected is None:
-            self._selected = bool(SELECTION_AFTER_RE.match(self.right)) or bool(_subject_has(self.left.strip()))
+            # (str.lstrip drops what \s matches: both test str.isspace)
+            self._selected = self.right.lstrip().startswith(SELECTION_AFTER) or _subject_has(self.left.strip())
         return self._selected
 
 
@@ -525,7 +539,7 @@ def classify(
         previous is not None
         and previous.indicator != OTHER
         and not ctx.noun_after
-        and SCOPE_ONLY_RE.match(LEADING_SUBTOTAL_RE.sub("", ctx.left.strip()))
+        and _scope_only(ctx.left.strip())
         and unit in tax.units_of(previous.indicator)
     ):
         scope = ctx.left.strip()
@@ -537,7 +551,7 @@ def classify(
         if not ctx.has_own_noun and (best_class is None or best_class.score < sc["strong"]):
             # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
             return _new(Classification, (previous.indicator, previous.label, previous.score, previous.keyword))
-        if SUBTOTAL_RE.search(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
+        if _subtotal(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
             # 其中一线职工24名: a sub-total counts what its total counts
             label = other_label(ctx.left, ctx.noun_after) or previous.label
             return _new(Classification, (previous.indicator, label, 0.0, ""))
@@ -554,11 +568,36 @@ def _labelled(ind: Indicator, matched: str, left_pos: int, score: float, ctx: Co
     if quoted:
         label = quoted  # “无锡工匠” vs “无锡大工匠”: a named title keeps series apart
     if left_pos >= 0:
-        scope = tax.scope_re.search(ctx.left[:left_pos])
+        scope = _scope_suffix(ctx.left[:left_pos], tax.scope_by_last)
         # 全市技术工人 is the city's total, not a 市级 category
-        if scope and not ctx.left[: scope.start()].endswith("全") and not label.startswith(scope.group(1)):
-            label = scope.group(1) + label
+        if scope is not None and not ctx.left[: scope[0]].endswith("全") and not label.startswith(scope[1]):
+            label = scope[1] + label
     return _new(Classification, (ind.id, label, score, matched))
+
+
+def _scope_suffix(left: str, by_last: dict[str, tuple[str, ...]]) -> tuple[int, str] | None:
+    """(start, word) of the scope word `left` ends with (before a final line break), the longest: what a
+    search for (word|word…)$ with the words longest first finds (the leftmost match, and every match ends
+    where $ stands), by endswith instead of a regex search that tries every position. `by_last`: the words
+    by their last character, longest first (Taxonomy.scope_by_last)."""
+    end = len(left) - 1 if left.endswith("\n") else len(left)
+    words = by_last.get(left[end - 1 : end])
+    if words is None:
+        return None  # (most lefts)
+    for word in words:
+        if left.endswith(word, 0, end):
+            return end - len(word), word
+    return None
+
+
+def _scope_only(left: str) -> bool:
+    """The stripped left part is a level word alone, after a leading 其中 (其中省级: a part of the total)."""
+    return (left[2:] if left.startswith("其中") else left) in SCOPE_ONLY
+
+
+def _subtotal(clause_left: str) -> bool:
+    """其中 or 含 before the figure in its clause: a sub-total."""
+    return "其中" in clause_left or "含" in clause_left
 
 
 def _quoted_name_with(word: str, ctx: Context) -> str:

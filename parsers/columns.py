@@ -19,7 +19,10 @@ class _Pairs:
         self._after: dict[str, frozenset[str]] = {}
 
     def __contains__(self, pair: str) -> bool:
-        first = pair[0]
+        return self.follows(pair[0], pair[1])
+
+    def follows(self, first: str, second: str) -> bool:
+        """first + second in self, without making the pair."""
         after = self._after.get(first)
         if after is None:
             # the character after each occurrence of `first` ("" after one that ends the text), found by
@@ -32,39 +35,48 @@ class _Pairs:
                 i = text.find(first, i + 1)
             found.discard("\n")  # no pair within a line has a line break
             after = self._after[first] = frozenset(found)
-        return pair[1] in after
+        return second in after
 
 
-def _links(lines: list[str], bigrams: _Pairs, step: int) -> list[bool]:
+def _links(lasts: list[str], firsts: list[str], bigrams: _Pairs, step: int) -> list[bool]:
     """For each line, whether its last character and the first of the line `step` below form a
-    character pair the document uses elsewhere (…合 / 肥市… -> 合肥)."""
-    return [
-        bool(lines[i]) and bool(lines[i + step]) and (lines[i][-1] + lines[i + step][0]) in bigrams
-        for i in range(len(lines) - step)
-    ]
+    character pair the document uses elsewhere (…合 / 肥市… -> 合肥). `lasts` and `firsts`: each line's
+    last and first character, taken once for both steps (no line is empty)."""
+    return [bigrams.follows(lasts[i], firsts[i + step]) for i in range(len(lasts) - step)]
 
 
 def repair_two_columns(text: str) -> str:
+    """Undo line-by-line interleaving of two text columns (see repair_two_column_lines)."""
+    lines = text.split("\n")
+    repaired = repair_two_column_lines(lines)
+    return text if repaired is lines else "\n".join(repaired)
+
+
+def repair_two_column_lines(all_lines: list[str]) -> list[str]:
     """Undo line-by-line interleaving of two text columns.
 
     A page extracted across two columns alternates a line of the left column with a line of the
     right one. Then a line continues not in the next line but in the one after it, which shows in
     the document's own character pairs: the pair across line i -> i+2 is one the text uses
     elsewhere far more often than the pair across i -> i+1. Such a block is rewritten as the left
-    column's lines followed by the right column's; any other text is returned unchanged.
+    column's lines followed by the right column's (without the blank lines); any other text is returned
+    unchanged, as the same list. The lines of a text (normalize_text passes them from step to step instead
+    of joining and splitting the whole text again).
     """
-    lines = [line for line in text.split("\n") if line.strip()]
+    lines = [line for line in all_lines if line.strip()]
     if len(lines) < MIN_BLOCK_LINES:
-        return text
+        return all_lines
     # A pair of characters (no line break in it) occurs within some line exactly when it occurs in
     # the lines joined by line breaks.
     bigrams = _Pairs("\n".join(lines))
-    skip = _links(lines, bigrams, 2)
+    lasts = [line[-1] for line in lines]
+    firsts = [line[0] for line in lines]
+    skip = _links(lasts, firsts, bigrams, 2)
     if sum(skip) < MIN_SKIP_LINKS:
-        return text
-    adjacent = _links(lines, bigrams, 1)
+        return all_lines
+    adjacent = _links(lasts, firsts, bigrams, 1)
     if sum(skip) < 3 * max(1, sum(adjacent)):
-        return text
+        return all_lines
     start = skip.index(True)  # the first line whose continuation is two lines down
     head, block = lines[:start], lines[start:]
     streams: list[list[str]] = [[block[0]], [block[1]]]
@@ -76,4 +88,4 @@ def repair_two_columns(text: str) -> str:
         target = fits.index(True) if fits.count(True) == 1 else 1 - last
         streams[target].append(line)
         last = target
-    return "\n".join([*head, *streams[0], *streams[1]])
+    return [*head, *streams[0], *streams[1]]

@@ -124,8 +124,8 @@ def month_day_with_year(text: str, year: str, latest: date | None = None) -> str
 
 def find_publish_date(text: str, url: str = "", latest: date | None = None) -> tuple[str, str]:
     """(YYYY-MM-DD or "", how): labelled line, timestamp line near top or bottom, URL, Chinese date."""
-    head_lines = text.split("\n")[:12]
-    tail_lines = text.split("\n")[-4:]
+    head_lines = text.split("\n", 12)[:12]  # (without splitting all of the text, twice)
+    tail_lines = text.rsplit("\n", 4)[-4:]
     if iso := labelled_date("\n".join(head_lines + tail_lines), latest):
         return iso, "text:label"
     if iso := timestamp_line_date(head_lines + tail_lines, latest):

@@ -8,6 +8,7 @@ from functools import cache
 import ahocorasick_rs
 
 from parsers.classify import taxonomy
+from parsers.periods import markers
 
 # What a regular expression reads as more than a literal character.
 _SPECIAL = frozenset("\\.^$*+?{}[]()|")
@@ -105,12 +106,20 @@ def _literal_automaton() -> ahocorasick_rs.AhoCorasick:
     reports no overlapping words), would cost Python work per keyword or per match. The same pass tells
     which pattern keywords and gates can match at all, and answers a gate that is a plain alternation.
     """
+    # a DFA (~330 words: well under 1 MB) scans a sentence in half the time of the default NFA
+    return ahocorasick_rs.AhoCorasick(list(_automaton_words()), implementation=ahocorasick_rs.Implementation.DFA)
+
+
+@cache
+def _automaton_words() -> tuple[str, ...]:
+    """The words of _literal_automaton, each once."""
     words = dict.fromkeys(taxonomy().literal_ids)
     for groups, _ in _requirements().values():
         for group in groups:
             words.update(dict.fromkeys(group))
-    # a DFA (~330 words: well under 1 MB) scans a sentence in half the time of the default NFA
-    return ahocorasick_rs.AhoCorasick(list(words), implementation=ahocorasick_rs.Implementation.DFA)
+    # and every period marker word: the pass tells which marker lists a sentence holds (periods.marker_lists)
+    words.update(dict.fromkeys(markers().bits_by_word))
+    return tuple(words)
 
 
 class KeywordHits:
@@ -125,6 +134,11 @@ class KeywordHits:
         self._sentence = ""
         self._found: set[str] = set()  # the automaton's words that the current sentence contains
         self._literal: list[int] = []  # literal keywords the current sentence contains
+        self._markers = 0  # the period marker lists with a word in the current sentence (periods.marker_lists)
+        # pattern keywords that the current sentence may match: a word of their first required group is in it
+        self._may_match: set[int] = set()
+        self._unread = _unread_patterns()
+        self._word_info = _word_info()
         # gate results of the current sentence by id(pattern): hashing a re.Pattern hashes its compiled code
         self._gate_results: dict[int, bool] = {}
         self._by_unit: dict[str, list[int]] = {}
@@ -133,10 +147,31 @@ class KeywordHits:
         if (start, end) == self._span:
             return
         self._span, self._sentence, self._gate_results, self._by_unit = (start, end), self._text[start:end], {}, {}
-        literal_ids = self._tax.literal_ids
         found = self._found = set(self._automaton.find_matches_as_strings(self._sentence, overlapping=True))
         # each word once (a sentence may repeat one); a word that only a pattern or a gate needs names no keyword
-        self._literal = [i for word in found for i in literal_ids.get(word, ())]
+        literal: list[int] = []
+        markers = 0
+        may_match: set[int] = set()
+        info = self._word_info
+        for word in found:
+            ids, bits, needing = info[word]
+            if ids:
+                literal.extend(ids)
+            markers |= bits
+            if needing:
+                may_match.update(needing)
+        self._literal, self._markers, self._may_match = literal, markers, may_match
+
+    def words(self, start: int, end: int) -> set[str]:
+        """The automaton's words that text[start:end] holds: every literal keyword, every word a pattern
+        keyword or gate needs, every period marker word (periods.marker_lists), that occurs in the sentence."""
+        self._start_sentence(start, end)
+        return self._found
+
+    def marker_lists(self, start: int, end: int) -> int:
+        """periods.marker_lists(self.words(start, end)), found along with the sentence's literal keywords."""
+        self._start_sentence(start, end)
+        return self._markers
 
     def _matches(self, pattern: re.Pattern[str], requirement: Requirement) -> bool:
         """pattern.search(sentence), answered from the sentence's words where they settle it."""
@@ -149,8 +184,13 @@ class KeywordHits:
     def _kept(self, ids: list[int], presence: tuple[_Pattern, ...]) -> list[int]:
         """`ids` (literal keywords found) and the pattern keywords of `presence` whose text occurs, without
         those whose sentence gates fail, in keyword order."""
-        gates, gate_results = self._gates, self._gate_results
-        ids = ids + [i for i, pattern, needs in presence if pattern is None or self._matches(pattern, needs)]
+        gates, gate_results, may_match, unread = self._gates, self._gate_results, self._may_match, self._unread
+        # (a pattern keyword not in may_match lacks every word of its first group: _matches would say no)
+        ids = ids + [
+            i
+            for i, pattern, needs in presence
+            if pattern is None or ((i in may_match or i in unread) and self._matches(pattern, needs))
+        ]
         kept = []
         for i in ids:
             for gate, needs in gates[i]:
@@ -182,6 +222,29 @@ class KeywordHits:
         keyword whose sentence requirement (taxonomy `requires`) the sentence does not meet."""
         self._start_sentence(start, end)
         return self._kept(self._literal, _regex_presence())
+
+
+@cache
+def _word_info() -> dict[str, tuple[tuple[int, ...], int, tuple[int, ...]]]:
+    """Per word of the automaton: the literal keywords that are that word (Taxonomy.literal_ids), the bits of
+    the period marker lists that hold it (periods.PeriodMarkers.bits_by_word), and the pattern keywords whose
+    first required group holds it (a sentence without a word of that group cannot match them)."""
+    literal_ids, bits = taxonomy().literal_ids, markers().bits_by_word
+    needing: dict[str, list[int]] = {}
+    for i, pattern, (groups, _) in _regex_presence():
+        if pattern is not None and groups:
+            for word in groups[0]:
+                needing.setdefault(word, []).append(i)
+    return {
+        word: (literal_ids.get(word, ()), bits.get(word, 0), tuple(needing.get(word, ())))
+        for word in _automaton_words()
+    }
+
+
+@cache
+def _unread_patterns() -> frozenset[int]:
+    """The pattern keywords whose presence pattern gives no required word (always searched)."""
+    return frozenset(i for i, pattern, (groups, _) in _regex_presence() if pattern is not None and not groups)
 
 
 # A pattern keyword: its id, its presence pattern (None: always scored) and the words that pattern needs.

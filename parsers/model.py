@@ -40,7 +40,8 @@ class ParsedPage:
 
 @dataclass
 class Mention:
-    """One figure found in a report's normalised text."""
+    """One figure found in a report's normalised text. (parsers.extract makes these with positional
+    arguments, in this field order: keep the order, or name the arguments there.)"""
 
     mention: str
     value: float

@@ -6,8 +6,8 @@ import re
 import unicodedata
 from functools import cache
 
-from parsers.columns import repair_two_columns
-from parsers.segments import SENTENCE_END, wrap_width
+from parsers.columns import repair_two_column_lines
+from parsers.segments import SENTENCE_END, wrap_width_of_lines
 
 # Characters NFKC would turn into something unhelpful, replaced first (㎡ -> m2 otherwise).
 PRE_NFKC = str.maketrans({"㎡": "平方米", "\u2028": "\n", "\u2029": "\n", "\u00ad": ""})
@@ -86,6 +86,11 @@ _SPACES_OTHER_THAN_ONE_BLANK = ("  ", *_OTHER_SPACES)
 
 
 def normalize_whitespace(text: str) -> str:
+    return "\n".join(_whitespace_lines(text))
+
+
+def _whitespace_lines(text: str) -> list[str]:
+    """The lines of normalize_whitespace(text): each stripped, runs of blank lines made one, none at either end."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # a run of horizontal space never spans a line break: one substitution for the whole text. It changes
     # nothing where the only horizontal space is single blanks, which substring tests find faster than
@@ -100,12 +105,16 @@ def normalize_whitespace(text: str) -> str:
                 text = text.replace(space, " ")
         while "  " in text:
             text = text.replace("  ", " ")
-    text = "\n".join([line.strip() for line in text.split("\n")])
-    # MANY_BLANK_LINES_RE.sub("\n\n", text) by str.replace: a run of 3 or more line breaks loses one in
-    # three per pass and stops at two (the regex, which has no literal start, tried every position)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip()
+    # the stripped lines, joined, with MANY_BLANK_LINES_RE.sub("\n\n", …) and .strip(): a run of blank lines
+    # is one blank line, and none is left at either end (the lines are stripped already)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines or [""]
 
 
 PAGE_NUMBER_RE = re.compile(
@@ -124,16 +133,21 @@ _PAGE_NUMBER_FIRST = frozenset("—-–_第")  # (a dash, 第, or a digit: \d is
 
 
 def drop_page_furniture(text: str) -> str:
+    lines = text.split("\n")
+    kept = _drop_page_furniture_lines(lines)
+    return text if kept is lines else "\n".join(kept)
+
+
+def _drop_page_furniture_lines(lines: list[str]) -> list[str]:
     """Remove page numbers (— 9 —, 第3页) and the running headers/footers around them.
 
     PDF text repeats a short header or footer at every page break, often mid-sentence:
     "…省级11个。全\n\n— 9 —\n\n政府工作报告\n\n年为5130名农民工…". A short line that recurs and
-    stands next to a page number is page furniture too.
+    stands next to a page number is page furniture too. The lines of a text; the same list when nothing goes.
     """
-    lines = text.split("\n")
     numbers = {i for i, line in enumerate(lines) if _page_number(line.strip())}
     if not numbers:
-        return text
+        return lines
     counts: dict[str, int] = {}
     for line in lines:
         key = line.strip()
@@ -157,7 +171,7 @@ def drop_page_furniture(text: str) -> str:
         if not line.strip() and kept and (i - 1) in drop:
             continue
         kept.append(line)
-    return "\n".join(kept)
+    return kept
 
 
 def join_wrapped_lines(text: str) -> str:
@@ -167,8 +181,12 @@ def join_wrapped_lines(text: str) -> str:
     only between a full-width line and a line that continues with text, so headings, list
     items and paragraphs keep their breaks. "62563\n人次" becomes "62563人次".
     """
-    width = wrap_width(text)
-    lines = text.split("\n")
+    return _join_wrapped(text.split("\n"))
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """join_wrapped_lines of the text these lines make."""
+    width = wrap_width_of_lines(lines)
     out: list[str] = []
     for i, line in enumerate(lines):
         out.append(line)
@@ -190,4 +208,6 @@ def normalize_text(text: str) -> str:
     text = to_nfkc(text)
     text = remove_pinyin_annotations(text)
     text = to_simplified(text)
-    return join_wrapped_lines(repair_two_columns(drop_page_furniture(normalize_whitespace(text))))
+    # join_wrapped_lines(repair_two_columns(drop_page_furniture(normalize_whitespace(text)))), its steps
+    # passing the text's lines on instead of each joining and splitting all of it again
+    return _join_wrapped(repair_two_column_lines(_drop_page_furniture_lines(_whitespace_lines(text))))

@@ -15,15 +15,19 @@ PERIODS_PATH = Path(__file__).parent / "data" / "periods.toml"
 PERIODS = ("cumulative", "annual", "change", "stock", "unknown")
 
 
+ALL_LISTS = -1  # a mask of every marker list: nothing known about the sentence, every question is searched
+
+
 class Words:
     """A list of marker words: `pattern` matches any of them (longest first), where positions matter;
     `in_text` tells whether any occurs. period_of asks a dozen such questions per figure and most find
     nothing: for a few words, substring tests answer without the start-up cost of a regex search."""
 
-    __slots__ = ("few", "pattern", "words")
+    __slots__ = ("bit", "few", "pattern", "words")
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], bit: int) -> None:
         self.words = tuple(words)
+        self.bit = bit  # this list's bit in a mask of marker lists (marker_lists)
         self.pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
         self.few = len(self.words) <= FEW_WORDS
 
@@ -60,15 +64,18 @@ class PeriodMarkers:
     change_not_before: tuple[str, ...]
     unknown_percent: Words
     verbs: Words
-
-
-def _alt(words: list[str]) -> Words:
-    return Words(words)
+    bits_by_word: dict[str, int]  # every word of the lists above -> the bits of the lists that hold it
 
 
 @cache
 def markers() -> PeriodMarkers:
     d = tomllib.loads(PERIODS_PATH.read_text(encoding="utf-8"))
+    made: list[Words] = []
+
+    def _alt(words: list[str]) -> Words:
+        made.append(Words(words, 1 << len(made)))
+        return made[-1]
+
     return PeriodMarkers(
         annual_clause=_alt(d["annual_clause"]),
         annual_sentence=_alt(d["annual_sentence"]),
@@ -87,7 +94,49 @@ def markers() -> PeriodMarkers:
         change_not_before=tuple(d["change_not_before"]),
         unknown_percent=_alt(d["unknown_percent"]),
         verbs=_alt(d["verbs"]),
+        bits_by_word=_bits_by_word(made),  # (after every _alt above)
     )
+
+
+def _bits_by_word(lists: list[Words]) -> dict[str, int]:
+    bits: dict[str, int] = {}
+    for words in lists:
+        for word in words.words:
+            bits[word] = bits.get(word, 0) | words.bit
+    return bits
+
+
+def marker_lists(words: set[str]) -> int:
+    """The marker lists that have a word among `words` (the words a sentence holds), as a bit mask of their
+    Words.bit: the argument period_of takes for the figures of that sentence."""
+    by_word = markers().bits_by_word
+    mask = 0
+    for word in words:
+        mask |= by_word.get(word, 0)
+    return mask
+
+
+def _has(words: Words, lists: int, text: str, a: int, b: int) -> bool:
+    """words.in_text(text[a:b]), for [a, b) inside a sentence holding words of the marker lists in `lists`.
+
+    period_of asks ~9 such questions per figure (~300 per report) and ~90 % find nothing: a list with no
+    word in the sentence has none in its parts, which the bit mask tells without a search (the words come
+    from KeywordHits' one Aho-Corasick pass per sentence, whose automaton holds every marker word). The rest
+    are searched between offsets (a plain alternation of words matches there as in the slice), or by a
+    substring test per word for a few words.
+
+    Tried first and dropped: an index of every marker occurrence in the text, from one Aho-Corasick pass
+    over the whole report, answering each question in two look-ups; the pass cost ~250 000 instructions
+    (~110 matches), more than the questions it saved.
+    """
+    if not lists & words.bit:
+        return False  # (most questions)
+    if not words.few:
+        return words.pattern.search(text, a, b) is not None
+    for word in words.words:
+        if text.find(word, a, b) != -1:
+            return True
+    return False
 
 
 class PeriodContext(NamedTuple):
@@ -100,24 +149,44 @@ class PeriodContext(NamedTuple):
     sentence: Span
 
 
-SELECTION_AFTER_RE = re.compile(r"\s*(?:入选|获评|当选|被评为|被命名为|荣获|获得)")
+# 3人入选…: the words right after a figure (blanks aside) that select it into a category, not a stock
+SELECTION_AFTER = ("入选", "获评", "当选", "被评为", "被命名为", "荣获", "获得")
 
 
-def _last_match_end(words: Words, text: str) -> int:
+def _last_match_end(words: Words, lists: int, text: str, a: int, b: int) -> int:
+    """The end of the last match of words.pattern in text[a:b], relative to a, or -1."""
     end = -1
-    for m in words.pattern.finditer(text) if words.in_text(text) else ():
+    for m in words.pattern.finditer(text[a:b]) if _has(words, lists, text, a, b) else ():
         end = m.end()
     return end
 
 
-def _annual_framing(mk: PeriodMarkers, sentence_left: str) -> bool:
-    for m in mk.annual_sentence.pattern.finditer(sentence_left) if mk.annual_sentence.in_text(sentence_left) else ():
-        if sentence_left[m.end() : m.end() + 1] == "化":
-            continue  # 全年化 (year-round) is not a reporting year
-        if not sentence_left[max(0, m.start() - 2) : m.start()].endswith(mk.annual_not_after):
+def _may_name_year(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] holds 19xx年 or 20xx年, which every match of year_topic does: a 年 with 19 or 20
+    four characters before it. year_topic starts with an alternation (^, a mark, 其中), so its search tries
+    every position of the slice; most slices with a 年 name no year (今年, 全年, 多年)."""
+    i = text.find("年", a + 4, b)
+    while i != -1:
+        if text.startswith(("19", "20"), i - 4):
             return True
-    for m in mk.year_topic.finditer(sentence_left) if "年" in sentence_left else ():  # (every year_topic has 年)
-        tail = sentence_left[m.end() : m.end() + 14]
+        i = text.find("年", i + 1, b)
+    return False
+
+
+def _annual_framing(mk: PeriodMarkers, lists: int, text: str, a: int, b: int) -> bool:
+    """An annual framing in text[a:b] (the clause or the sentence before the figure)."""
+    annual = _has(mk.annual_sentence, lists, text, a, b)
+    year = _may_name_year(text, a, b)
+    if not annual and not year:
+        return False  # (most)
+    framing = text[a:b]
+    for m in mk.annual_sentence.pattern.finditer(framing) if annual else ():
+        if framing[m.end() : m.end() + 1] == "化":
+            continue  # 全年化 (year-round) is not a reporting year
+        if not framing[max(0, m.start() - 2) : m.start()].endswith(mk.annual_not_after):
+            return True
+    for m in mk.year_topic.finditer(framing) if year else ():
+        tail = framing[m.end() : m.end() + 14]
         # 在2022年实施的…行动中: a year inside a relative clause frames nothing
         if "在" in m.group(0) and "的" in tail.split(",")[0]:
             continue
@@ -125,56 +194,80 @@ def _annual_framing(mk: PeriodMarkers, sentence_left: str) -> bool:
     return False
 
 
-def _changes(mk: PeriodMarkers, text: str, words: Words | None = None) -> bool:
-    """A change word that states a change (新增, 比上届增加), not a level (提高到) or a modifier (新建的)."""
-    words = words or mk.change_attached
-    if not words.in_text(text):
+def _changes(mk: PeriodMarkers, lists: int, text: str, a: int, b: int, words: Words) -> bool:
+    """A change word in text[a:b] that states a change (新增, 比上届增加), not a level (提高到) or a modifier
+    (新建的)."""
+    if not _has(words, lists, text, a, b):
         return False
-    return any(not text[m.end() : m.end() + 1].startswith(mk.change_not_before) for m in words.pattern.finditer(text))
+    part = text[a:b]
+    return any(not part[m.end() : m.end() + 1].startswith(mk.change_not_before) for m in words.pattern.finditer(part))
 
 
 def period_of(
-    text: str, ctx: PeriodContext, unit: str, default_period: str, previous: str | None, previous_end: int = -1
+    text: str,
+    ctx: PeriodContext,
+    unit: str,
+    default_period: str,
+    previous: str | None,
+    previous_end: int = -1,
+    lists: int = ALL_LISTS,
 ) -> str:
-    """Markers attached to the figure first, then the sentence's framing (see periods.toml)."""
+    """Markers attached to the figure first, then the sentence's framing (see periods.toml).
+
+    `lists`: the marker lists with a word in ctx.sentence (marker_lists of the words it holds, made once per
+    sentence), which settles most marker questions without a search. The questions are about parts of the
+    sentence given by offsets: the clause before the figure [clause.start, start), the item before it, the
+    clause after it [end, clause.end), the sentence before it.
+    """
     mk = markers()
-    clause_left = text[ctx.clause.start : ctx.start]
-    item_left = text[ctx.item.start : ctx.start]
-    item_right = text[ctx.end : ctx.item.end]
-    sentence_left = text[ctx.sentence.start : ctx.start]
-    clause_right = text[ctx.end : ctx.clause.end]
-    if mk.cumulative_attached.in_text(clause_left):
+    start, end = ctx.start, ctx.end
+    clause_start, clause_end, item_start = ctx.clause.start, ctx.clause.end, ctx.item.start
+    if _has(mk.cumulative_attached, lists, text, clause_start, start):
         return "cumulative"
-    if unit == "%" and mk.unknown_percent.in_text(clause_left):
+    if unit == "%" and _has(mk.unknown_percent, lists, text, clause_start, start):
         return "unknown"
+    item_left_blank = not text[item_start:start].strip()
     if (
-        _changes(mk, item_left)
-        or (mk.change_after_words.in_text(clause_right) and mk.change_after.search(clause_right))
-        or (not item_left.strip() and _changes(mk, clause_left))
+        _changes(mk, lists, text, item_start, start, mk.change_attached)
+        or (_has(mk.change_after_words, lists, text, end, clause_end) and mk.change_after.search(text[end:clause_end]))
+        or (item_left_blank and _changes(mk, lists, text, clause_start, start, mk.change_attached))
     ):
         return "change"
-    if mk.annual_clause.in_text(clause_left) or _annual_framing(mk, clause_left):
+    if _has(mk.annual_clause, lists, text, clause_start, start) or _annual_framing(
+        mk, lists, text, clause_start, start
+    ):
         return "annual"  # 全年共有12万人次…: the year of the figure's own clause
-    selected = bool(SELECTION_AFTER_RE.match(item_right))
-    stock_left = clause_left if not mk.verbs.pattern.search(item_left) else item_left
-    if not selected and (mk.stock_attached.in_text(stock_left) or mk.stock_after.in_text(clause_right)):
+    selected = text[end : ctx.item.end].lstrip().startswith(SELECTION_AFTER)  # (lstrip drops what \s matches)
+    stock_start = clause_start if not _has(mk.verbs, lists, text, item_start, start) else item_start
+    if not selected and (
+        _has(mk.stock_attached, lists, text, stock_start, start) or _has(mk.stock_after, lists, text, end, clause_end)
+    ):
         return "stock"
-    if previous not in (None, "unknown") and ("其中" in clause_left or "含" in clause_left):
-        return previous  # 其中高技能人才47.3万人: a part keeps the period of its total
-    if _annual_framing(mk, sentence_left):  # (annual_clause did not match clause_left above)
+    if previous not in (None, "unknown"):
+        clause_left = text[clause_start:start]
+        if "其中" in clause_left or "含" in clause_left:
+            return previous  # 其中高技能人才47.3万人: a part keeps the period of its total
+    if _annual_framing(mk, lists, text, ctx.sentence.start, start):  # (annual_clause did not match the clause)
         return "annual"
-    if mk.cumulative_after_annual.in_text(clause_left):
+    if _has(mk.cumulative_after_annual, lists, text, clause_start, start):
         return "cumulative"
-    if _changes(mk, item_left, mk.change_weak) or (not item_left.strip() and _changes(mk, clause_left, mk.change_weak)):
+    if _changes(mk, lists, text, item_start, start, mk.change_weak) or (
+        item_left_blank and _changes(mk, lists, text, clause_start, start, mk.change_weak)
+    ):
         return "change"
     if default_period:
         return default_period
     # 新增高技能人才2097人,技师以上215人: a verbless item continues the last figure (not across ;)
-    same_part = previous_end >= 0 and ";" not in text[previous_end : ctx.start]
-    if previous not in (None, "unknown") and unit != "%" and same_part and not mk.verbs.pattern.search(item_left):
+    same_part = previous_end >= 0 and ";" not in text[previous_end:start]
+    if (
+        previous not in (None, "unknown")
+        and unit != "%"
+        and same_part
+        and not _has(mk.verbs, lists, text, item_start, start)
+    ):
         return previous
-    cumulative_at = _last_match_end(mk.cumulative_sentence, sentence_left)
-    stock_at = _last_match_end(mk.stock_sentence, sentence_left)
+    cumulative_at = _last_match_end(mk.cumulative_sentence, lists, text, ctx.sentence.start, start)
+    stock_at = _last_match_end(mk.stock_sentence, lists, text, ctx.sentence.start, start)
     if cumulative_at >= 0 or stock_at >= 0:
         return "cumulative" if cumulative_at >= stock_at else "stock"
     if unit == "%":

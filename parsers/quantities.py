@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from parsers.numerals import CN_NUMERAL_CHARS, SCALE_WORDS, is_scale_only, parse_arabic, parse_chinese
+from parsers.segments import char_offsets, count_below
 
 GRAMMAR_PATH = Path(__file__).parent / "data" / "grammar.toml"
 
@@ -128,6 +129,11 @@ class Grammar:
     prefix_last: frozenset[str]  # last characters of the prefix qualifiers
     slogan_digits: bool  # whether a slogan holds a digit (\d) at all
     candidate_re: re.Pattern[str]  # a number token with something after it that can make it a figure (see _fused)
+    # last characters of the words looked for before a number: most texts there end with none of them, and a
+    # set look-up answers that for ~100 instructions where endswith(tuple) costs ~100 per word
+    ordinal_last: frozenset[str]
+    furniture_last: frozenset[str]
+    decrease_last: frozenset[str]
 
 
 def _fused(follow: set[str], middle: dict[str, str], scales: dict[str, int], units: dict[str, str]) -> re.Pattern[str]:
@@ -202,6 +208,9 @@ def grammar() -> Grammar:
         prefix_last=frozenset(w[-1] for w in prefix_q),
         slogan_digits=any(ch.isdecimal() for slogan in ex["slogans"] for ch in slogan),
         candidate_re=_fused(follow, q["middle"], scales, units),
+        ordinal_last=frozenset(w[-1] for w in ex["ordinal_prefixes"]),
+        furniture_last=frozenset(w[-1] for w in ex["furniture_before"]),
+        decrease_last=frozenset(e[-1] for w in decrease for e in (w, w + "了")),
     )
 
 
@@ -212,8 +221,13 @@ def grammar() -> Grammar:
 # of the Arabic or the Chinese branch, told apart by a look-behind at that character; the look-behind
 # for ids moves after the first digit and widens by it): a search then skips to the next candidate in
 # C, where the form above made the regex engine try a match at every position (~4x slower).
+# The first class is a superset of \d and the numerals, written without \d: where its character is neither,
+# both look-behinds fail, so the matches are the same; sre tests a class of characters and ranges with one
+# table look-up, while the \d category cost a call per character of the text (~13 % of the search). Every
+# decimal digit other than 0-9 lies in _OTHER_DIGITS (tests/test_quantities_fused.py checks each code point).
+_OTHER_DIGITS = "\u0660-\u1c59\ua620-\uabf9\uff10-\uff19\U00010000-\U0010ffff"
 _NUMBER = (
-    rf"[\d{CN_NUMERAL_CHARS}]"
+    rf"[0-9{CN_NUMERAL_CHARS}{_OTHER_DIGITS}]"
     r"(?:(?<=\d)(?<![0-9A-Za-z_.\-/+]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?(?![0-9+])"
     rf"|(?<=[{CN_NUMERAL_CHARS}])[{CN_NUMERAL_CHARS}]*+)"
 )
@@ -331,11 +345,22 @@ def _read_number(text: str, token: str, start: int, g: Grammar) -> _Number | Non
     return _Number(start, pos, float(value), qualifier, has_scale, is_chinese, token, high)
 
 
-def _read_plain(text: str, m: re.Match[str], g: Grammar) -> tuple[_Number, tuple[str, int]] | None:
-    """The number and unit of a plain figure as Grammar.candidate_re matched it, or None where the grammar reads
-    it otherwise (then _read_number and _read_unit read it step by step): what they would return for it."""
-    token, mid, scale, mid2, surface = m.group(1, "mid", "scale", "mid2", "unit")
-    end = m.end()
+def _read_plain(
+    text: str, groups: tuple[str | None, ...], token_end: int, g: Grammar
+) -> tuple[_Number, tuple[str, int]] | None:
+    """The number and unit of a plain figure as Grammar.candidate_re matched it (its groups(), and where the
+    number token ends), or None where the grammar reads it otherwise (then _read_number and _read_unit read it
+    step by step): what they would return for it.
+
+    The plain parts follow one another with nothing between them, so their offsets are sums of their lengths:
+    one groups() call instead of a match-object call per offset and group (~1 000 instructions each).
+    """
+    token, mid, scale, mid2, surface = groups
+    assert token is not None and surface is not None  # (group n always takes part; unit did in a plain match)
+    unit_start = token_end + (len(mid) if mid is not None else 0) + (len(scale) if scale is not None else 0)
+    if mid2 is not None:
+        unit_start += len(mid2)
+    end = unit_start + len(surface)
     blocked = g.not_before.get(surface)
     if blocked is not None and text.startswith(blocked, end, end + 2):
         return None  # 10家庭: not a unit
@@ -359,8 +384,7 @@ def _read_plain(text: str, m: re.Match[str], g: Grammar) -> tuple[_Number, tuple
     if scale is not None:
         value *= g.scales[scale]
     qualifier = g.middle_q[mid] if mid is not None else g.middle_q[mid2] if mid2 is not None else None
-    start = m.start()
-    number = _Number(start, m.start("unit"), float(value), qualifier, has_scale, is_chinese, token, high)
+    number = _Number(token_end - len(token), unit_start, float(value), qualifier, has_scale, is_chinese, token, high)
     return number, (g.units[surface], end)
 
 
@@ -383,10 +407,29 @@ _QUOTE_STOP = "。;\n" + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())
 _LAST_QUOTE_STOP_RE = re.compile(f"[{re.escape(_QUOTE_STOP)}](?=[^{re.escape(_QUOTE_STOP)}]*\\Z)")
 
 
-def _inside_short_quote(text: str, start: int, end: int, g: Grammar) -> bool:
-    """True when [start, end) lies inside a short quoted span or any 《title》."""
+class _Openers:
+    """The offsets of the opening quote marks in a text, asked whether one lies in a window before a figure;
+    the figures come in order, so the count below the window steps on (segments.count_below)."""
+
+    __slots__ = ("below", "offsets")
+
+    def __init__(self, text: str) -> None:
+        self.offsets = char_offsets(text, "".join(QUOTE_PAIRS))
+        self.below = 0
+
+    def any_in(self, lo: int, hi: int) -> bool:
+        self.below = count_below(self.offsets, lo, self.below)
+        return self.below < len(self.offsets) and self.offsets[self.below] < hi
+
+
+def _inside_short_quote(text: str, start: int, end: int, g: Grammar, openers: _Openers | None = None) -> bool:
+    """True when [start, end) lies inside a short quoted span or any 《title》. `openers`: the text's opening
+    marks, when the caller has them: without one in the window (most figures) the answer is no search."""
+    lo = max(0, start - g.max_quoted)
+    if openers is not None and not openers.any_in(lo, start):
+        return False  # the nearest stop character, if any, is no opening mark
     # the nearest stop character before the figure, at most max_quoted characters back
-    m = _LAST_QUOTE_STOP_RE.search(text, max(0, start - g.max_quoted), start)
+    m = _LAST_QUOTE_STOP_RE.search(text, lo, start)
     if m is None:
         return False
     i = m.start()
@@ -402,10 +445,10 @@ def _inside_short_quote(text: str, start: int, end: int, g: Grammar) -> bool:
     return False  # 。;\n or a closing mark
 
 
-def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
+def _excluded(text: str, num: _Number, unit_end: int, g: Grammar, openers: _Openers | None = None) -> bool:
     start = num.start
     before = text[max(0, start - 3) : start].rstrip(" ")
-    if before.endswith(g.ordinal_prefixes):
+    if before[-1:] in g.ordinal_last and before.endswith(g.ordinal_prefixes):
         return True
     if (
         num.is_chinese
@@ -414,7 +457,7 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
     ):
         return True
     head = text[max(0, start - 8) : start].rstrip(" :")
-    if head.endswith(g.furniture_before) and ":" in text[max(0, start - 3) : start]:
+    if head[-1:] in g.furniture_last and head.endswith(g.furniture_before) and ":" in text[max(0, start - 3) : start]:
         return True
     if text[max(0, start - 1) : start] == "+" or text[unit_end : unit_end + 1] == "+":
         return True
@@ -457,7 +500,7 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar) -> bool:
     # reduplication: 一场场, 一个个
     if unit_end < len(text) and span and text[unit_end - 1] == text[unit_end : unit_end + 1] and num.is_chinese:
         return True
-    return _inside_short_quote(text, start, unit_end, g)
+    return _inside_short_quote(text, start, unit_end, g, openers)
 
 
 SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale word (技师以上215人 is exact)
@@ -492,7 +535,7 @@ SIZE_THRESHOLD_RE = re.compile(r"(?:以上|以下)(?:的)?(?:企业|单位|规�
 
 def _decreasing(text: str, start: int, g: Grammar) -> bool:
     window = text[max(0, start - 8) : start].rstrip()
-    return window.endswith(g.decrease_endings)
+    return window[-1:] in g.decrease_last and window.endswith(g.decrease_endings)
 
 
 def _round6(value: float) -> float:
@@ -512,21 +555,27 @@ def find_quantities(text: str) -> list[Quantity]:
     # Chinese branch is possessive, so a failed token is not cut back to a shorter one that passes (五千年
     # is not 五 before 千). A number after 百分之 is read with nothing after it: such texts take every token.
     number_search = NUMBER_RE.search if "百分之" in text else g.candidate_re.search
+    openers = _Openers(text)
     while pos < n:
         m = number_search(text, pos)
         if m is None:
             break
-        start, pos = m.span(1)  # the number token
+        # (NUMBER_RE has the token's group only; candidate_re has the plain figure's parts after it)
+        groups: tuple[str | None, ...] = m.groups()
+        token = groups[0]
+        assert token is not None
+        pos = m.end(1)  # the number token
+        start = pos - len(token)
         if text[pos : pos + 1] not in follow_first and text[max(0, start - 3) : start] != "百分之":
             continue  # nothing that can make it a figure follows (2023年, 第3届, 5G): _read_number would not
-        plain = _read_plain(text, m, g) if m.lastgroup == "unit" else None
+        plain = _read_plain(text, groups, pos, g) if len(groups) == 5 and groups[4] is not None else None
         rng: tuple[float, float, str, int, str | None] | None = None
         unit: tuple[str, int] | None
         if plain is not None:
             num, unit = plain  # (and no 百分之 in the text)
             percent_words = False
         else:
-            read = _read_number(text, m.group(1), start, g)
+            read = _read_number(text, token, start, g)
             if read is None:
                 continue
             num = read
@@ -550,7 +599,7 @@ def find_quantities(text: str) -> list[Quantity]:
         end = unit[1] if unit else num.end
         if rng is not None:
             value_low, value_high, unit_name, end, _ = rng
-            if _excluded(text, num, end, g):
+            if _excluded(text, num, end, g, openers):
                 pos = end
                 continue
             value = value_low
@@ -567,7 +616,7 @@ def find_quantities(text: str) -> list[Quantity]:
                     end += 1
             else:
                 value = num.value
-            if _excluded(text, num, end, g):
+            if _excluded(text, num, end, g, openers):
                 pos = end
                 continue
             suffix_q, _ = _suffix_qualifier(text, end, g)

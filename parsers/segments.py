@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import NamedTuple
@@ -13,14 +12,7 @@ ITEM_SEPARATORS = "、"
 # A line that ends without terminal punctuation and is long continues on the next line
 # (PDF text and e-paper columns wrap mid-sentence: "…市总工会筹集\n\n疫情防控专项资金500万元").
 SOFT_WRAP_MIN_CHARS = 40
-_BREAK_RE = re.compile(r"\n+")
-_CLOSING_MARKS = '”’")】」』'
-# Where a sentence can end: a terminal mark with the closing marks after it, or a run of line breaks.
-# Written as one character class first ([。!?！？\n], then the line breaks or the closing marks after it,
-# told apart by a look-behind at that character): a pattern that starts with a class lets the regex
-# engine skip to the next candidate in C, while an alternation of a class and a literal
-# ("[。!?！？][closing]*|\n+") makes its search try a match at every position, ~5x slower.
-_BOUNDARY_RE = re.compile(f"[{SENTENCE_END}\n](?:(?<=\n)\n*|[{re.escape(_CLOSING_MARKS)}]*)")
+_CLOSING_MARKS = '”’")】」』'  # after a terminal mark, still in its sentence
 
 
 class Span(NamedTuple):
@@ -42,12 +34,22 @@ def wrap_width(text: str) -> int:
     (…会同产改协调\n小组各成员单位…); when most long lines end without punctuation, lines of
     at least 60% of the typical width are taken to continue on the next line.
     """
-    long_lines = [line for line in text.split("\n") if len(line.strip()) >= 12]
-    lengths = [len(line) for line in long_lines]
-    if len(lengths) < 6:
-        return SOFT_WRAP_MIN_CHARS
-    open_ended = sum(1 for line in long_lines if line.rstrip()[-1] not in SENTENCE_END)
-    if open_ended < 0.5 * len(lengths):
+    return wrap_width_of_lines(text.split("\n"))
+
+
+def wrap_width_of_lines(lines: list[str]) -> int:
+    """wrap_width of the text these lines make."""
+    lengths: list[int] = []  # of the long lines (12 characters or more, blanks aside)
+    open_ended = 0
+    for line in lines:
+        if len(line) < 12:
+            continue  # (shorter still without its blanks)
+        stripped = line.strip()
+        if len(stripped) >= 12:
+            lengths.append(len(line))
+            if stripped[-1] not in SENTENCE_END:
+                open_ended += 1
+    if len(lengths) < 6 or open_ended < 0.5 * len(lengths):
         return SOFT_WRAP_MIN_CHARS
     lengths.sort()
     typical = lengths[len(lengths) // 2]
@@ -62,40 +64,74 @@ def sentence_spans(text: str) -> list[Span]:
 @lru_cache(maxsize=4)
 def _sentence_spans(text: str) -> tuple[Span, ...]:
     """sentence_spans, kept for the last few texts: process_document checks the longest sentence,
-    extracts and places figures over the same text (a str keeps its hash, so a hit costs little)."""
-    min_wrap = wrap_width(text)
+    extracts and places figures over the same text (a str keeps its hash, so a hit costs little).
+
+    A sentence ends after a terminal mark (。!?！？) and the closing marks right after it, or at a run of
+    line breaks unless the line before it wraps. The boundaries are found by str.find per character (each
+    scan runs at memchr speed in C) and walked in order: a regex for them ([。!?！？\n] followed by the
+    closing marks or the rest of the line breaks) tested every character against its class and made a
+    match object per boundary, ~3x the instructions.
+    """
+    n = len(text)
+    marks = char_offsets(text, SENTENCE_END)
+    breaks = char_offsets(text, "\n")
     spans: list[Span] = []
     start = 0
-    n = len(text)
-    for m in _BOUNDARY_RE.finditer(text):  # the characters between matches only move on
-        i = m.start()
-        if text[i] != "\n":
-            spans.append(_new(Span, (start, m.end())))
-            start = m.end()
+    done = 0  # what the boundaries so far took in (a run of line breaks, the closing marks after a mark)
+    min_wrap = -1  # wrap_width(text), computed when a line's length is between its bounds (10 and 40)
+    k, nk = 0, len(marks)
+    b, nb = 0, len(breaks)
+    previous_break = -1  # the line break before the current one
+    while k < nk or b < nb:
+        if b >= nb or (k < nk and marks[k] < breaks[b]):
+            i = marks[k]
+            k += 1
+            if i < done:
+                continue
+            end = i + 1
+            while end < n and text[end] in _CLOSING_MARKS:
+                end += 1
+            spans.append(_new(Span, (start, end)))
+            start = done = end
             continue
-        line_start = text.rfind("\n", 0, i) + 1
-        line = text[line_start:i]
-        nxt = text[m.end() : m.end() + 1]
-        wraps = (
-            len(line) >= min_wrap
-            and line[-1:] not in SENTENCE_END + ":;"
-            and bool(nxt)
-            and ("\u4e00" <= nxt <= "\u9fff" or nxt.isdigit())
-        )
+        i = breaks[b]
+        b += 1
+        line_start = previous_break + 1
+        previous_break = i
+        if i < done:
+            continue
+        end = i + 1  # the run of line breaks
+        while b < nb and breaks[b] == end:
+            previous_break = end
+            end += 1
+            b += 1
+        done = end
+        width = i - line_start  # the line before the run
+        wraps = False
+        if width >= 10 and text[i - 1] not in _NO_WRAP_AFTER and end < n:
+            nxt = text[end]
+            if "\u4e00" <= nxt <= "\u9fff" or nxt.isdigit():
+                if width < SOFT_WRAP_MIN_CHARS and min_wrap < 0:
+                    min_wrap = wrap_width(text)
+                wraps = width >= SOFT_WRAP_MIN_CHARS or width >= min_wrap
         if not wraps:
-            if text[start:i].strip():
+            if i > start and (not text[start].isspace() or text[start:i].strip()):
                 spans.append(_new(Span, (start, i)))
-            start = m.end()
-    if text[start:].strip():
+            start = end
+    if start < n and (not text[start].isspace() or text[start:].strip()):
         spans.append(_new(Span, (start, n)))
     return tuple(spans)
 
 
-def _offsets(text: str, chars: str) -> list[int]:
+_NO_WRAP_AFTER = SENTENCE_END + ":;"  # a line that ends with one of these does not continue on the next
+
+
+def char_offsets(text: str, chars: str) -> list[int]:
     """Sorted offsets of every character of `chars` in `text`.
 
     str.find per character: each scan runs in C at memchr speed, while a regex character class is
     tested character by character (the separators of a text took ~60 instructions per character).
+    (Adding up the lengths of text.split(ch) instead cost 3x more: a new string per part.)
     """
     found: list[int] = []
     kinds = 0
@@ -111,33 +147,55 @@ def _offsets(text: str, chars: str) -> list[int]:
     return found
 
 
-def _part_at(separators: list[int], span: Span, pos: int) -> Span:
+def _part_at(separators: list[int], span: Span, pos: int, i: int = -1) -> Span:
     """The part of `span` that holds `pos` when `span` is cut at each separator it contains (the
     separator belongs to neither side); a position on a separator belongs to the part before it.
 
     `separators` are the separator offsets of the whole text, sorted: two bisections replace
-    splitting the span and scanning its parts.
+    splitting the span and scanning its parts. `i`: bisect_left(separators, pos) when the caller has it.
     """
     if not span.start <= pos <= span.end:
         return _new(Span, (pos, pos))
-    i = bisect_left(separators, pos)  # the first separator at or after pos ends the part
+    if i < 0:
+        i = bisect_left(separators, pos)  # the first separator at or after pos ends the part
     end = separators[i] if i < len(separators) and separators[i] < span.end else span.end
     start = separators[i - 1] + 1 if i and separators[i - 1] >= span.start else span.start
     return _new(Span, (start, end))
 
 
+def count_below(values: list[int], pos: int, i: int) -> int:
+    """bisect_left(values, pos) (how many values are below pos), stepping on from `i`, the count for an
+    earlier position: extraction locates a text's figures in order, so a few steps replace a bisection (a
+    call into the bisect module from compiled code costs ~1 000 instructions)."""
+    if i > len(values) or (i > 0 and values[i - 1] >= pos):
+        return bisect_left(values, pos)  # (pos went back)
+    n = len(values)
+    while i < n and values[i] < pos:
+        i += 1
+    return i
+
+
 class SpanIndex:
-    """Finds the sentence, clause and item around an offset in O(log n)."""
+    """Finds the sentence, clause and item around an offset in O(log n) (in amortised O(1) steps when
+    `locate` is asked about positions in increasing order)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.sentences = _sentence_spans(text)
         self._starts = [s.start for s in self.sentences]
-        self._clause_separators = _offsets(text, CLAUSE_SEPARATORS)
-        self._item_separators = _offsets(text, ITEM_SEPARATORS)
+        self._clause_separators = char_offsets(text, CLAUSE_SEPARATORS)
+        self._item_separators = char_offsets(text, ITEM_SEPARATORS)
+        # locate's counts for the last position asked: sentence starts at or before it, separators below it
+        self._sentence_i = 0
+        self._clause_i = 0
+        self._item_i = 0
 
     def sentence_at(self, pos: int) -> Span:
         i = bisect_right(self._starts, pos) - 1
+        return self._sentence(i, pos)
+
+    def _sentence(self, i: int, pos: int) -> Span:
+        """The sentence of `pos`, the i-th sentence being the last that starts at or before it."""
         if i < 0:
             return _new(Span, (0, 0))
         s = self.sentences[i]
@@ -151,6 +209,10 @@ class SpanIndex:
 
     def locate(self, pos: int) -> tuple[Span, Span, Span]:
         """(sentence_at(pos), clause_at(pos), item_at(pos)), each found once."""
-        sentence = self.sentence_at(pos)
-        clause = _part_at(self._clause_separators, sentence, pos)
-        return sentence, clause, _part_at(self._item_separators, clause, pos)
+        # sentences that start at or before pos: those that start below pos + 1
+        self._sentence_i = count_below(self._starts, pos + 1, self._sentence_i)
+        self._clause_i = count_below(self._clause_separators, pos, self._clause_i)
+        self._item_i = count_below(self._item_separators, pos, self._item_i)
+        sentence = self._sentence(self._sentence_i - 1, pos)
+        clause = _part_at(self._clause_separators, sentence, pos, self._clause_i)
+        return sentence, clause, _part_at(self._item_separators, clause, pos, self._item_i)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 
 import pytest
@@ -135,3 +136,37 @@ def test_character_pairs_index_matches_the_set_of_pairs_within_lines() -> None:
         for a in alphabet.replace("\n", ""):
             for b in alphabet.replace("\n", ""):
                 assert ((a + b) in pairs) == ((a + b) in within_lines), (text, a + b)
+
+
+def test_line_steps_are_the_text_steps() -> None:
+    """normalize_text passes the text's lines from step to step (whitespace, page furniture, two columns,
+    wrapped lines); the text steps, each joining and splitting the whole text, give the same text, and the
+    whitespace step is the regex reading it replaced (stripped lines, runs of blank lines cut to one)."""
+    from parsers import normalize as nz
+    from parsers.columns import repair_two_columns
+
+    def reference_whitespace(text: str) -> str:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = re.sub(f"[{nz.HORIZONTAL_SPACE_CHARS}]+", " ", text)
+        return nz.MANY_BLANK_LINES_RE.sub("\n\n", "\n".join(line.strip() for line in text.split("\n"))).strip()
+
+    rng = random.Random(9)
+    pieces = [
+        *"\n\n\n \t\u3000\r\x0b",
+        "\r\n",
+        "— 9 —",
+        "第3页",
+        "政府工作报告",
+        "合肥",
+        "市总工会",
+        "。",
+        "12",
+        "人次",
+    ]
+    pieces += ["产业工人队伍建设改革" * 3, "技能人才" * 11, "一、总体要求"]
+    for _ in range(4000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert nz.normalize_whitespace(raw) == reference_whitespace(raw), repr(raw)
+        steps = nz.join_wrapped_lines(repair_two_columns(nz.drop_page_furniture(nz.normalize_whitespace(raw))))
+        lines = nz._join_wrapped(nz.repair_two_column_lines(nz._drop_page_furniture_lines(nz._whitespace_lines(raw))))
+        assert lines == steps, repr(raw)

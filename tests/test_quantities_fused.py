@@ -5,8 +5,10 @@ own characters (numerals, qualifiers, scales, units, gaps, words that block a un
 from __future__ import annotations
 
 import random
+import re
 
 from parsers import quantities as q
+from parsers.numerals import CN_NUMERAL_CHARS
 
 ALPHABET = [
     *"0123456789,.+-/_aX ",
@@ -56,11 +58,32 @@ def test_a_plain_figure_reads_as_step_by_step() -> None:
         for m in g.candidate_re.finditer(text):
             if m.lastgroup != "unit":
                 continue
-            read = q._read_plain(text, m, g)
+            read = q._read_plain(text, m.groups(), m.end(1), g)
             if read is None:
                 continue
             plain += 1
+            assert (read[0].start, read[0].end, read[1][1]) == (m.start(), m.start("unit"), m.end()), text
             num = q._read_number(text, m.group(1), m.start(1), g)
             unit = q._read_unit(text, num.end, g) if num is not None else None
             assert (_fields(read[0]), read[1]) == (_fields(num), unit), text
     assert plain > 5000  # the fast path is taken (a grammar change that stops it would show here)
+
+
+def test_the_first_class_of_a_number_is_a_superset_of_digits_and_numerals() -> None:
+    """_NUMBER's first class is written without \\d (a per-character category call in sre): it holds every
+    character \\d matches, and the numbers found are those of the class with \\d, on strings with digits of
+    other scripts too (Arabic-Indic, full-width, mathematical, superscript)."""
+    first = re.compile(q._NUMBER[: q._NUMBER.index("]") + 1])
+    digit = re.compile(r"\d")
+    for code in range(0x110000):
+        ch = chr(code)
+        if digit.match(ch):
+            assert first.fullmatch(ch), hex(code)
+    with_d = re.compile(q._NUMBER.replace(q._NUMBER[: q._NUMBER.index("]") + 1], rf"[\d{CN_NUMERAL_CHARS}]", 1))
+    assert with_d.pattern != q._NUMBER
+    alphabet = [*ALPHABET, "٣", "٤٥", "０", "１２", "𝟙", "¹", "²", "Ⅷ", "ꘓ", "߂", "x٣"]
+    rng = random.Random(4)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 10)))
+        expected = [m.span() for m in with_d.finditer(text)]
+        assert [m.span() for m in re.finditer(q._NUMBER, text)] == expected, text
