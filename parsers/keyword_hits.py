@@ -117,7 +117,7 @@ def _automaton_words() -> tuple[str, ...]:
     for groups, _ in _requirements().values():
         for group in groups:
             words.update(dict.fromkeys(group))
-    # and every period marker word: the pass tells which marker lists a sentence holds (periods.marker_lists)
+    # and every period marker word: the pass tells which marker lists a sentence holds (KeywordHits.marker_lists)
     words.update(dict.fromkeys(markers().bits_by_word))
     return tuple(words)
 
@@ -134,7 +134,7 @@ class KeywordHits:
         self._sentence = ""
         self._found: set[str] = set()  # the automaton's words that the current sentence contains
         self._literal: list[int] = []  # literal keywords the current sentence contains
-        self._markers = 0  # the period marker lists with a word in the current sentence (periods.marker_lists)
+        self._markers = 0  # the period marker lists with a word in the current sentence (KeywordHits.marker_lists)
         # pattern keywords that the current sentence may match: a word of their first required group is in it
         self._may_match: set[int] = set()
         self._unread = _unread_patterns()
@@ -164,12 +164,13 @@ class KeywordHits:
 
     def words(self, start: int, end: int) -> set[str]:
         """The automaton's words that text[start:end] holds: every literal keyword, every word a pattern
-        keyword or gate needs, every period marker word (periods.marker_lists), that occurs in the sentence."""
+        keyword or gate needs, every period marker word, that occurs in the sentence."""
         self._start_sentence(start, end)
         return self._found
 
     def marker_lists(self, start: int, end: int) -> int:
-        """periods.marker_lists(self.words(start, end)), found along with the sentence's literal keywords."""
+        """The period marker lists (their periods.Words.bit) with a word in text[start:end], as a bit mask,
+        found along with the sentence's literal keywords."""
         self._start_sentence(start, end)
         return self._markers
 

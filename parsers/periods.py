@@ -20,24 +20,16 @@ ALL_LISTS = -1  # a mask of every marker list: nothing known about the sentence,
 
 class Words:
     """A list of marker words: `pattern` matches any of them (longest first), where positions matter;
-    `in_text` tells whether any occurs. period_of asks a dozen such questions per figure and most find
+    _has tells whether any occurs. period_of asks a dozen such questions per figure and most find
     nothing: for a few words, substring tests answer without the start-up cost of a regex search."""
 
     __slots__ = ("bit", "few", "pattern", "words")
 
     def __init__(self, words: list[str], bit: int) -> None:
         self.words = tuple(words)
-        self.bit = bit  # this list's bit in a mask of marker lists (marker_lists)
+        self.bit = bit  # this list's bit in a mask of marker lists (KeywordHits.marker_lists)
         self.pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
         self.few = len(self.words) <= FEW_WORDS
-
-    def in_text(self, text: str) -> bool:
-        if not self.few:
-            return self.pattern.search(text) is not None
-        for word in self.words:
-            if word in text:
-                return True
-        return False
 
 
 # Up to this many words, substring tests cost less than one regex search (measured: a test ~175 machine
@@ -106,18 +98,9 @@ def _bits_by_word(lists: list[Words]) -> dict[str, int]:
     return bits
 
 
-def marker_lists(words: set[str]) -> int:
-    """The marker lists that have a word among `words` (the words a sentence holds), as a bit mask of their
-    Words.bit: the argument period_of takes for the figures of that sentence."""
-    by_word = markers().bits_by_word
-    mask = 0
-    for word in words:
-        mask |= by_word.get(word, 0)
-    return mask
-
-
 def _has(words: Words, lists: int, text: str, a: int, b: int) -> bool:
-    """words.in_text(text[a:b]), for [a, b) inside a sentence holding words of the marker lists in `lists`.
+    """Whether a word of `words` occurs in text[a:b], for [a, b) inside a sentence holding words of the
+    marker lists in `lists`.
 
     period_of asks ~9 such questions per figure (~300 per report) and ~90 % find nothing: a list with no
     word in the sentence has none in its parts, which the bit mask tells without a search (the words come
@@ -214,7 +197,7 @@ def period_of(
 ) -> str:
     """Markers attached to the figure first, then the sentence's framing (see periods.toml).
 
-    `lists`: the marker lists with a word in ctx.sentence (marker_lists of the words it holds, made once per
+    `lists`: the marker lists with a word in ctx.sentence (KeywordHits.marker_lists, found once per
     sentence), which settles most marker questions without a search. The questions are about parts of the
     sentence given by offsets: the clause before the figure [clause.start, start), the item before it, the
     clause after it [end, clause.end), the sentence before it.
