@@ -94,7 +94,9 @@ def _run_with_flow_thread(task: Any, batches: Iterator[list[T]], pool: int, args
                 break
             pending.append([runner.submit(task, parameters=_parameters(task, batch, *args)), None, len(batch)])
             in_pool += 1
+        handed = False
         while pending and (pending[0][0] is None or _done(pending[0][0])):
+            handed = True
             future, result, n = pending.popleft()
             if future is None:
                 yield result
@@ -103,6 +105,10 @@ def _run_with_flow_thread(task: Any, batches: Iterator[list[T]], pool: int, args
                 yield _result(future, n)
         if not pending and not more:
             return
+        if handed:
+            # refill the pool first: a batch of the flow's own takes ~2 s, during which a worker with an
+            # empty queue would idle (a 10 000-report run: the worker was idle a third of the parse phase)
+            continue
         if more and len(pending) < 2 * pool + 2:
             batch = next(batches, None)
             if batch is not None:
