@@ -16,8 +16,6 @@ script (not a traditional-character mirror), then the first fetched, then the sm
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 import pandas as pd
 
@@ -30,31 +28,60 @@ FIGURE_CONTAINMENT = 0.8
 MIRROR_PARSERS = frozenset({"trad_mirror"})
 
 
-def _figures(indicators: pd.DataFrame) -> dict[str, Counter]:
-    if indicators.empty:
-        return {}
-    # as lists: iterating a pandas column costs ~1 µs a cell (335 000 figures)
-    values = pd.to_numeric(indicators["value"], errors="coerce").round(6).tolist()
-    keys = list(zip(values, indicators["unit"].astype(str).tolist(), strict=True))
-    out: dict[str, Counter] = {}
-    for rid, key in zip(indicators["report_id"].tolist(), keys, strict=True):
-        out.setdefault(rid, Counter())[key] += 1
-    return out
+class _FigureTokens:
+    """Each usable report's figures as distinct integer tokens: (value, unit, k-th occurrence) numbered, so
+    that the multiset overlap of two reports' figures is the overlap of their token sets.
+
+    Built with numpy over the whole indicator table (335 000 figures: a Counter per report and a Python
+    loop over every figure cost ~1 s, twice per run). A value that is not a number never matches another.
+    """
+
+    def __init__(self, indicators: pd.DataFrame, report_ids: list[str]) -> None:
+        n = len(report_ids)
+        # report ids are unique in a reports table (a schema check): get_indexer refuses them otherwise
+        row = pd.Index(report_ids).get_indexer(indicators["report_id"]) if not indicators.empty else np.zeros(0)
+        mine = row >= 0
+        if not mine.any():
+            self.row, self.token = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        else:
+            values = pd.to_numeric(indicators["value"], errors="coerce").to_numpy(dtype=np.float64)[mine]
+            units = indicators["unit"].astype(str).to_numpy()[mine]
+            row = row[mine].astype(np.int64)
+            # rounded to 6 places; factorize, like a dict key, takes -0.0 for 0.0 and gives NaN the code -1
+            value_code = pd.factorize(np.round(values, 6))[0].astype(np.int64)
+            unit_code, unit_names = pd.factorize(units)
+            key = value_code * max(1, len(unit_names)) + unit_code
+            not_number = value_code < 0
+            key[not_number] = -1 - np.arange(int(not_number.sum()))  # each one its own figure
+            # k-th occurrence of a key within its report: rank inside runs of equal (row, key)
+            order = np.lexsort((key, row))
+            row, key = row[order], key[order]
+            starts = np.ones(len(key), dtype=bool)
+            starts[1:] = (row[1:] != row[:-1]) | (key[1:] != key[:-1])
+            run_start = np.maximum.accumulate(np.where(starts, np.arange(len(key)), 0))
+            occurrence = np.arange(len(key)) - run_start
+            self.row = row
+            combined = (key - key.min()) * (int(occurrence.max()) + 1) + occurrence  # < 2**63: ~10**12 at most
+            self.token = pd.factorize(combined)[0].astype(np.int64)
+        self.size = np.bincount(self.row, minlength=n)
+
+    def sets(self, rows: set[int]) -> dict[int, set[int]]:
+        """The token sets of `rows` (only those: a set per report for all of them costs more than the search)."""
+        wanted = np.isin(self.row, np.fromiter(rows, dtype=np.int64, count=len(rows)))
+        out: dict[int, set[int]] = {i: set() for i in rows}
+        for i, t in zip(self.row[wanted].tolist(), self.token[wanted].tolist(), strict=True):
+            out[i].add(t)
+        return out
 
 
-def _shared(a: Counter, b: Counter) -> int:
-    """Figures two reports have in common, counting repeats (the size of the multiset intersection)."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(min(n, b[k]) for k, n in a.items() if k in b)
+def _needed(size: int) -> int:
+    """The fewest shared figures with which a report of `size` figures can pass _same_figures."""
+    return max(MIN_SHARED, next(n for n in range(size + 1) if n / size >= FIGURE_CONTAINMENT))
 
 
-def _same_figures(a: Counter | None, b: Counter | None) -> bool:
-    if not a or not b:
-        return False
-    shared = _shared(a, b)
-    smaller = min(a.total(), b.total())
-    return shared >= MIN_SHARED and shared / smaller >= FIGURE_CONTAINMENT
+def _same_figures(shared: int, size_a: int, size_b: int) -> bool:
+    smaller = min(size_a, size_b)
+    return smaller > 0 and shared >= MIN_SHARED and shared / smaller >= FIGURE_CONTAINMENT
 
 
 def _near_pairs(fps: list[int], limit: int) -> list[tuple[int, int]]:
@@ -69,38 +96,39 @@ def _near_pairs(fps: list[int], limit: int) -> list[tuple[int, int]]:
     return pairs
 
 
-def _figure_pairs(figures: list[Counter | None]) -> set[tuple[int, int]]:
-    """Every pair (i, j), i < j, that can pass _same_figures, found without comparing all pairs.
+def _figure_pairs(figures: _FigureTokens) -> np.ndarray:
+    """Every pair (i, j), i < j, that can pass _same_figures, found without comparing all pairs: an (m, 2)
+    array.
 
-    Prefix filtering (as in set-similarity joins): a report's figures are expanded into distinct
-    tokens (value, unit, k-th occurrence) so that the multiset overlap is a set overlap, and ordered
-    rarest first. If the smaller report x needs `need` shared tokens, any partner holds at least one
-    of x's |x| - need + 1 rarest tokens, so probing only those finds every qualifying pair, and the
-    rare tokens have short posting lists. Synthetic reports from one template made the old all-pairs
-    check quadratic: 505 000 candidate pairs among 2 500 reports, 30 s.
+    Prefix filtering (as in set-similarity joins): with a report's tokens ordered rarest first (ties by
+    token number: any one order shared by all reports will do), if the smaller report x needs `need`
+    shared tokens, any partner holds at least one of x's |x| - need + 1 rarest tokens, so probing only
+    those finds every qualifying pair, and the rare tokens have short posting lists. Synthetic reports
+    from one template made the old all-pairs check quadratic: 505 000 candidate pairs among 2 500
+    reports, 30 s.
     """
-    tokens: list[list[tuple]] = [
-        [(k, n) for k, count in fig.items() for n in range(count)] if fig else [] for fig in figures
-    ]
-    frequency: Counter = Counter(t for ts in tokens for t in ts)
-    postings: dict[tuple, list[int]] = {}
-    for i, ts in enumerate(tokens):
-        for t in ts:
-            postings.setdefault(t, []).append(i)
-    pairs: set[tuple[int, int]] = set()
-    for i, ts in enumerate(tokens):
-        size = len(ts)
-        if size < MIN_SHARED:
-            continue
-        # the fewest shared figures that pass _same_figures' own test (same float comparison)
-        need = max(MIN_SHARED, next(n for n in range(size + 1) if n / size >= FIGURE_CONTAINMENT))
-        prefix = sorted(ts, key=lambda t: (frequency[t], repr(t)))[: size - need + 1]
-        for t in prefix:
-            for j in postings[t]:
-                # x = i is the smaller one (ties: both probe, the set keeps one copy)
-                if j != i and len(tokens[j]) >= size:
-                    pairs.add((min(i, j), max(i, j)))
-    return pairs
+    row, token, size = figures.row, figures.token, figures.size
+    if len(token) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    frequency = np.bincount(token)
+    order = np.lexsort((token, frequency[token], row))
+    prow, ptoken = row[order], token[order]
+    first = np.searchsorted(prow, prow, side="left")
+    rank = np.arange(len(prow)) - first
+    sizes = np.unique(size)
+    need = np.zeros(int(sizes.max()) + 1, dtype=np.int64)
+    for n in sizes.tolist():
+        need[n] = _needed(n) if n >= MIN_SHARED else n + 1  # a report under MIN_SHARED probes nothing
+    probe = rank < size[prow] - need[size[prow]] + 1
+    probes = pd.DataFrame({"i": prow[probe], "token": ptoken[probe]})
+    postings = pd.DataFrame({"token": token, "j": row})
+    hits = probes.merge(postings, on="token")
+    i, j = hits["i"].to_numpy(), hits["j"].to_numpy()
+    # x = i is the smaller one (ties: both probe, the unique keeps one copy)
+    keep = (i != j) & (size[j] >= size[i])
+    low, high = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
+    pairs = np.unique(low * len(size) + high)
+    return np.stack([pairs // len(size), pairs % len(size)], axis=1)
 
 
 def _sort_key(row: dict) -> tuple:
@@ -124,10 +152,9 @@ def find_duplicates(reports: pd.DataFrame, indicators: pd.DataFrame) -> pd.Serie
     ]
     if len(usable) < 2:
         return out
-    rows = usable.to_dict("records")
-    fps = [int(str(r["fingerprint"]), 16) for r in rows]
-    figures = _figures(indicators)
-    parent = list(range(len(rows)))
+    rids = usable["report_id"].tolist()
+    fps = [int(str(f), 16) for f in usable["fingerprint"].tolist()]
+    parent = list(range(len(rids)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -136,23 +163,31 @@ def find_duplicates(reports: pd.DataFrame, indicators: pd.DataFrame) -> pd.Serie
         return i
 
     edges = set(_near_pairs(fps, TEXT_NEAR))
-    mine = [figures.get(r["report_id"]) for r in rows]
-    for i, j in _figure_pairs(mine):
-        if (fps[i] ^ fps[j]).bit_count() <= min(TEXT_RELATED, BITS) and _same_figures(mine[i], mine[j]):
-            edges.add((i, j))
+    figures = _FigureTokens(indicators, rids)
+    candidates = _figure_pairs(figures)
+    if len(candidates):
+        fp = np.array(fps, dtype=np.uint64)
+        related = np.bitwise_count(fp[candidates[:, 0]] ^ fp[candidates[:, 1]]) <= min(TEXT_RELATED, BITS)
+        candidates = candidates[related]
+        sets = figures.sets(set(candidates.ravel().tolist()))
+        size = figures.size
+        for i, j in candidates.tolist():
+            if _same_figures(len(sets[i] & sets[j]), int(size[i]), int(size[j])):
+                edges.add((i, j))
     for i, j in edges:
         parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
-    for i in range(len(rows)):
+    for i in range(len(rids)):
         groups.setdefault(find(i), []).append(i)
+    columns = [c for c in ("publish_date", "parser", "fetched_at") if c in usable.columns]
+    details = {c: usable[c].tolist() for c in columns}
     canonical_of: dict[str, str] = {}
     for members in groups.values():
         if len(members) < 2:
             continue
-        ordered = sorted(members, key=lambda m: _sort_key(rows[m]))
-        head = rows[ordered[0]]["report_id"]
+        ordered = sorted(members, key=lambda m: _sort_key({"report_id": rids[m]} | {c: details[c][m] for c in columns}))
         for m in ordered[1:]:
-            canonical_of[rows[m]["report_id"]] = head
+            canonical_of[rids[m]] = rids[ordered[0]]
     return reports["report_id"].map(lambda rid: canonical_of.get(rid, "")).astype(object)
 
 

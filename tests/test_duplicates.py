@@ -148,7 +148,7 @@ def _brute_force_duplicates(reports: pd.DataFrame, indicators: pd.DataFrame) -> 
     return out
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_pair_search_finds_exactly_the_pairs_the_definition_gives(seed: int) -> None:
     """Clustered fingerprints and overlapping figure sets (repeats, subsets, near misses of the 80 %
     containment): the indexed search must agree with the all-pairs definition."""
@@ -156,7 +156,10 @@ def test_pair_search_finds_exactly_the_pairs_the_definition_gives(seed: int) -> 
 
     rng = random.Random(seed)
     centres = [rng.getrandbits(64) for _ in range(4)]
-    pool = [(float(rng.choice([1, 2, 3, 5, 12, 30, 100, 2300])), rng.choice(["人", "家", "万元"])) for _ in range(40)]
+    # values that must match as a dict key matches them: rounded to 6 places, -0.0 as 0.0, and a value that
+    # is not a number never matching another
+    numbers = [1, 2, 3, 5, 12, 30, 100, 2300, 0.0, -0.0, 1.0000001, 2300.0000004, 3.00001, float("nan")]
+    pool = [(float(rng.choice(numbers)), rng.choice(["人", "家", "万元"])) for _ in range(40)]
     reports, indicators = [], []
     for n in range(120):
         fp = rng.choice(centres)
@@ -177,6 +180,8 @@ def test_pair_search_finds_exactly_the_pairs_the_definition_gives(seed: int) -> 
         if rng.random() < 0.4:
             base += base[: rng.randint(0, 3)]  # repeated figures count twice
         indicators += [{"report_id": rid, "value": v, "unit": u} for v, u in base]
+    indicators += [{"report_id": "not-a-report", "value": v, "unit": u} for v, u in pool[:6]]  # in no report
+    rng.shuffle(indicators)
     reports_df, ind_df = pd.DataFrame(reports), pd.DataFrame(indicators, columns=["report_id", "value", "unit"])
     got = find_duplicates(reports_df, ind_df)
     found = {rid: dup for rid, dup in zip(reports_df["report_id"], got, strict=True) if dup}
@@ -230,3 +235,20 @@ def test_simhash_is_the_definition() -> None:
     texts += ["".join(chr(rng.randrange(0x20, 0x10000)) for _ in range(rng.randint(100, 400))) for _ in range(40)]
     for text in texts:
         assert fingerprint.simhash(text) == _simhash_by_definition(text)
+
+
+@pytest.mark.parametrize("figures", [[], [("someone-else", 1.0, "人")]])
+def test_reports_without_figures_of_their_own_pair_on_text_alone(figures: list[tuple]) -> None:
+    """No figure table, or figures only of reports not in the table: the near-identical texts still pair."""
+    reports = pd.DataFrame(
+        {
+            "report_id": ["a", "b", "c"],
+            "status": ["ok", "ok", "ok"],
+            "fingerprint": ["0" * 16, "0" * 15 + "1", "f" * 16],
+            "publish_date": ["2024-01-02", "2024-01-01", "2024-01-01"],
+            "parser": ["local", "local", "local"],
+            "fetched_at": ["", "", ""],
+        }
+    )
+    indicators = pd.DataFrame(figures, columns=["report_id", "value", "unit"])
+    assert find_duplicates(reports, indicators).tolist() == ["b", "", ""]
