@@ -182,10 +182,11 @@ def _indicator_chart(section: IndicatorSection, comparison: pd.DataFrame, series
 def _coverage_matrix(coverage: pd.DataFrame, cities: list[CityView]) -> list[dict]:
     by_key = {(r["city"], r["indicator"]): r for r in coverage.to_dict("records")}
     indicators = sorted(set(coverage["indicator"]), key=lambda i: indicator_order().get(i, 999))
+    anchors = [c.anchors for c in cities]  # a sort of the city's series each time it is asked
     matrix = []
     for indicator in indicators:
         cells = []
-        for c in cities:
+        for c, anchor in zip(cities, anchors, strict=True):
             r = by_key.get((c.city, indicator))
             if r is None:
                 cells.append(None)
@@ -194,7 +195,7 @@ def _coverage_matrix(coverage: pd.DataFrame, cities: list[CityView]) -> list[dic
                 {
                     "text": str(r["latest_date"])[:7],
                     "cls": freshness(int(r["days_since_latest"])),
-                    "href": f"{c.slug}.html#{c.anchors.get(indicator, '')}",
+                    "href": f"{c.slug}.html#{anchor.get(indicator, '')}",
                     "title": f"{c.city} · {indicator_name(indicator)}：{r['n_points']} 个数据点，"
                     f"最新 {r['latest_date']}（{r['days_since_latest']} 天前）",
                 }
