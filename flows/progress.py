@@ -158,7 +158,9 @@ def _eligible(indicators: pd.DataFrame, exclude_reports: set[str] | frozenset[st
     for col in ("city_code", "district", "label", "source"):
         df[col] = df[col].fillna("").astype(str)
     df["publish_date"] = df["publish_date"].astype(str).str[:10].str.rstrip("-")
-    df["label"] = [series_label(lab, dis) for lab, dis in zip(df["label"], df["district"], strict=True)]
+    df["label"] = [
+        series_label(lab, dis) for lab, dis in zip(df["label"].tolist(), df["district"].tolist(), strict=True)
+    ]
     return df.sort_values(["publish_date", "source", "report_id", "char_start"], kind="stable")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ SAFE_SCHEMES = ("http", "https", "file")
 FRESHNESS = ((365, "fresh"), (730, "aging"), (1461, "old"))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every figure of a report asks for its URL (~20 per report)
 def safe_url(url: str) -> str | None:
     """Only web and file links reach the page (a document could carry a javascript: URL)."""
     url = (url or "").strip()
