@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from flows import run_report
 from validations.schemas import columns_of
@@ -109,3 +110,48 @@ def test_text_report_has_a_row_per_source() -> None:
     lines = text.splitlines()
     assert lines[0].split()[:3] == ["source", "status", "discovered"]
     assert lines[1].split()[:2] == ["inbox", "ok"] and lines[2].split()[:2] == ["gone", "FAILED"]
+
+
+@pytest.mark.parametrize("n_rejected, n_falls", [(0, 5), (3, 17), (2, 40), (25, 4)])
+def test_anomalies_list_the_first_ones_and_count_the_rest(n_rejected: int, n_falls: int) -> None:
+    """Rejected documents first, then suspicious points in progress order; past MAX_LISTED one line counts
+    the rest (anomalies past the list are counted, not written out)."""
+    reports = pd.DataFrame(
+        {
+            "report_id": [f"r{i}" for i in range(n_rejected)] + ["r-new"],
+            "source": "inbox",
+            "url": [f"file:///inbox/{i}.txt" for i in range(n_rejected)] + ["file:///inbox/new.txt"],
+            "status": ["rejected"] * n_rejected + ["ok"],
+            "reason": "unreadable",
+            "city": "淮安市",
+            "publish_date": "2022-12-13",
+            "title": "t",
+        }
+    )
+    falls = [
+        {
+            "city": "淮安市",
+            "indicator": "training_person_times",
+            "label": f"l{k}",
+            "unit": "人次",
+            "period": "cumulative",
+            "publish_date": "2022-12-13",
+            "value": "100",
+            "previous_value": str(1000 + k),
+            "previous_date": "2022-06-15",
+            "report_id": "r-new",
+        }
+        for k in range(n_falls)
+    ]
+    growth = {**falls[0], "label": "up", "value": "2000", "previous_value": "1000"} if falls else {}
+    progress = progress_rows(growth, *falls)
+    empty = pd.DataFrame(columns=["report_id", "checks"])
+    got = run_report._anomalies([], reports, empty, empty, progress)
+    expected = [f"document rejected (inbox): file:///inbox/{i}.txt — unreadable" for i in range(n_rejected)]
+    expected += [
+        f"cumulative figure fell: 淮安市 training_person_times (l{k}) {1000 + k:,} → 100 人次 (2022-06-15 → 2022-12-13)"
+        for k in range(n_falls)
+    ]
+    if len(expected) > run_report.MAX_LISTED:
+        expected = [*expected[: run_report.MAX_LISTED], f"… and {len(expected) - run_report.MAX_LISTED} more"]
+    assert got == expected
