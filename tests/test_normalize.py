@@ -8,7 +8,14 @@ import unicodedata
 
 import pytest
 
-from parsers.normalize import PRE_NFKC, ZERO_WIDTH_RE, normalize_text, remove_pinyin_annotations, to_nfkc
+from parsers.normalize import (
+    PRE_NFKC,
+    ZERO_WIDTH_CHARS,
+    ZERO_WIDTH_RE,
+    normalize_text,
+    remove_pinyin_annotations,
+    to_nfkc,
+)
 
 
 @pytest.mark.parametrize(
@@ -116,11 +123,25 @@ def test_fast_nfkc_equals_plain_nfkc_on_every_character_and_in_context() -> None
     tricky = [
         *"\u0301\u0308\u0323\u0345\u3099\u309a\u1161\u11a8\u0f73\u0344",
         *"ｅａ가각ᄀ㎡\u200b\u00adﬁ①ｶﾞ",
+        *"\xa0\u2028\u2029\u200d\ufeff\u2060",  # (to_nfkc's quick path: changed though NFKC keeps them)
         "\U0001d400",
     ]
     rng = random.Random(8)
     for _ in range(3000):
         text = "".join(rng.choice(tricky + bmp[:0x3000:7]) for _ in range(rng.randint(1, 12)))
+        assert to_nfkc(text) == _reference_nfkc(text), [hex(ord(c)) for c in text]
+
+
+def test_nfkc_quick_path_equals_plain_nfkc() -> None:
+    """Texts NFKC leaves alone but for no-break spaces, with one character PRE_NFKC or the zero-width list
+    changes (or none): to_nfkc returns such a text as it is only when nothing else would change it."""
+    rng = random.Random(3)
+    stable = [*"职工培训技能中心,。、:()%", "2023", "ab", " ", "\n", "\xa0", "\u0301", "é"]
+    changed = [*map(chr, PRE_NFKC), *ZERO_WIDTH_CHARS, "", "", "ｅ", "\u3000"]
+    for _ in range(3000):
+        pieces = [rng.choice(stable) for _ in range(rng.randint(0, 12))]
+        pieces.insert(rng.randint(0, len(pieces)), rng.choice(changed))
+        text = "".join(pieces)
         assert to_nfkc(text) == _reference_nfkc(text), [hex(ord(c)) for c in text]
 
 
