@@ -40,6 +40,14 @@ def _whole(text: str) -> str:
 def test_changes_file_is_made_from_the_installed_opencc() -> None:
     """The committed table is what scripts/build_t2s_changes.py makes from this OpenCC's t2s dictionaries
     (after an OpenCC upgrade: rerun the script; until then to_simplified sends every text to OpenCC)."""
+    made_from = next(
+        line.split(" ", 1)[1]
+        for line in normalize.T2S_CHANGES_PATH.read_text(encoding="utf-8").splitlines()
+        if line.startswith("version ")
+    )
+    if made_from != opencc.__version__:
+        assert normalize._t2s_changes()[0] is None  # the table is not used: every text goes to OpenCC whole
+        pytest.skip(f"table made from OpenCC {made_from}, {opencc.__version__} installed: rerun the script")
     assert normalize.T2S_CHANGES_PATH.read_text(encoding="utf-8") == _builder().current_text()
     pattern, witnesses, _ = normalize._t2s_changes()
     assert pattern is not None and set(witnesses) >= {"覆", "沈", "藉"}
