@@ -27,7 +27,7 @@ from flows.site_data import (
     rank_series,
     series_views,
 )
-from flows.site_html import evidence_items, figure
+from flows.site_html import evidence_items, figure, series_rows
 from flows.site_input import read_site_input
 
 SITE_DIR = "site"
@@ -106,6 +106,7 @@ def _environment():
     env.globals["period_names"] = PERIOD_NAMES
     env.globals["evidence_items"] = evidence_items
     env.globals["figure"] = figure
+    env.globals["series_rows"] = series_rows
     return env
 
 

@@ -62,6 +62,41 @@ def figure(f: Any) -> Markup:
     return Markup("".join(parts))
 
 
+def series_rows(items: Iterable[Any]) -> Markup:
+    """The <tr> of each series (a flows.site_data.SeriesView) of one category of a city's table: name,
+    label, period, latest and previous figure, change, and the evidence of every point, newest first.
+    The first row of each indicator carries its anchor (what `loop.changed` gave in the macro)."""
+    parts: list[str] = []
+    last_indicator: object = _NOTHING
+    for s in items:
+        latest, previous, n_points = s.latest, s.previous, len(s.points)
+        opening = f'<tr id="{_esc(s.anchor)}">' if s.indicator != last_indicator else "<tr>"
+        last_indicator = s.indicator
+        if previous:
+            before = f'{figure(previous)}<br><span class="sub">{_esc(previous.date)}</span>'
+        elif s.period == "annual" and n_points > 1:
+            before = '<span class="none" title="没有上一年度的年度数据">—</span>'
+        else:
+            before = '<span class="none">—</span>'
+        change = _esc(s.change)
+        if s.pct:
+            change += f'<br><span class="sub">{_esc(s.pct)}</span>'
+        if s.compared_with == "previous_year":
+            change += '<br><span class="sub">较上年</span>'
+        parts.append(
+            f"{opening}\n<td>{_esc(s.name)}</td>\n<td>{_esc(s.label)}</td>\n"
+            f'<td><span class="period p-{_esc(s.period)}">{_esc(s.period_name)}</span></td>\n'
+            f'<td class="num">{figure(latest)}</td>\n<td class="date">{_esc(latest.date)}</td>\n'
+            f'<td class="num">{before}</td>\n<td class="num chg {_esc(s.direction)}">{change}</td>\n'
+            f'<td><details class="ev"><summary>原文（{n_points}）</summary>\n'
+            f"{evidence_items(reversed(s.points))}</details></td>\n</tr>\n"
+        )
+    return Markup("".join(parts))
+
+
+_NOTHING = object()  # no indicator yet: the first row always gets its anchor
+
+
 def _link(url: object, title: object) -> str:
     return f'<a href="{_esc(url)}">{_esc(title)}</a>' if url else _esc(title)
 

@@ -100,3 +100,83 @@ def test_python_pieces_write_what_the_macros_wrote(one: FakeFigure | None) -> No
 def test_evidence_items_of_nothing_is_empty() -> None:
     assert str(evidence_items([])) == ""
     assert "&lt;b&gt;" in str(evidence_items([FIGURES[2]]))  # escaped, never raw markup
+
+
+# series_table as it was before series_rows took its rows' place (it called the evidence macro above)
+REFERENCE_TABLE = """\
+{% macro series_table(groups) -%}
+<div class="scroll">
+<table class="data series">
+<thead><tr><th>指标</th><th>名目</th><th>口径</th><th class="num">最新值</th><th>日期</th><th class="num">上期值</th>\
+<th class="num">变化</th><th>原文与来源</th></tr></thead>
+{% for category, items in groups %}
+<tbody>
+<tr class="cat-row"><th colspan="8" scope="rowgroup">{{ category }}</th></tr>
+{% for s in items %}
+<tr{% if loop.changed(s.indicator) %} id="{{ s.anchor }}"{% endif %}>
+<td>{{ s.name }}</td>
+<td>{{ s.label }}</td>
+<td><span class="period p-{{ s.period }}">{{ s.period_name }}</span></td>
+<td class="num">{{ figure(s.latest) }}</td>
+<td class="date">{{ s.latest.date }}</td>
+<td class="num">{% if s.previous %}{{ figure(s.previous) }}<br><span class="sub">{{ s.previous.date }}</span>\
+{% elif s.period == "annual" and s.points|length > 1 %}<span class="none" title="没有上一年度的年度数据">—</span>\
+{% else %}<span class="none">—</span>{% endif %}</td>
+<td class="num chg {{ s.direction }}">{{ s.change }}{% if s.pct %}<br><span class="sub">{{ s.pct }}</span>{% endif %}\
+{% if s.compared_with == "previous_year" %}<br><span class="sub">较上年</span>{% endif %}</td>
+<td>{{ evidence(s.points|reverse, "原文（%d）" % s.points|length) }}</td>
+</tr>
+{% endfor %}
+</tbody>
+{% endfor %}
+</table>
+</div>
+{%- endmacro %}
+"""
+
+
+@dataclass
+class FakeSeries:
+    """The fields of flows.site_data.SeriesView that a row of the series table reads."""
+
+    indicator: str
+    points: list[FakeFigure]
+    previous: FakeFigure | None = None
+    name: str = "职业技能培训"
+    label: str = ""
+    period: str = "cumulative"
+    period_name: str = "累计"
+    change: str = "+1,000"
+    pct: str = ""
+    compared_with: str = "previous_figure"
+    direction: str = "up"
+    anchor: str = "s-training"
+
+    @property
+    def latest(self) -> FakeFigure:
+        return self.points[-1]
+
+
+GROUPS = [
+    (
+        "技能提升 <队伍>",
+        [
+            FakeSeries("training", FIGURES[:2], previous=FIGURES[0], pct="+8.3%", anchor="a&1"),
+            FakeSeries("training", [FIGURES[2]], label=TRICKY, change="", direction="flat"),  # same indicator
+            FakeSeries("union", FIGURES[1:], period="annual", period_name="年度", compared_with="previous_year"),
+            FakeSeries("union", [FIGURES[3]], period="annual", name="工会 & 组织", change="-2", direction="down"),
+            FakeSeries("union", FIGURES[2:], period="annual", label="两个年度点"),  # no previous year's figure
+            FakeSeries("training", FIGURES, previous=FIGURES[2], pct="-1.5%", compared_with="previous_year"),
+        ],
+    ),
+    ("权益", [FakeSeries("wages", [FIGURES[0]], anchor="w")]),  # a new category: anchors start again
+    ("空", []),
+]
+
+
+def test_series_rows_write_what_the_series_table_wrote() -> None:
+    env = _environment()
+    reference = env.from_string(REFERENCE + REFERENCE_TABLE).module.series_table(GROUPS)  # type: ignore[attr-defined]
+    current = env.from_string('{% from "macros.html" import series_table %}{{ series_table(groups) }}')
+    assert current.render(groups=GROUPS) == str(reference)
+    assert 'id="a&amp;1"' in str(reference) and str(reference).count("<tr id=") == 4
