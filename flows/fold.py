@@ -90,7 +90,9 @@ class _DayFold:
         kept) at the first dead row."""
         self.frames, self.rows = [], 0
         ids: list[str] = []
-        for chunk in self.store.snapshot_chunks(self.day, "indicators", self.columns):
+        # only the ids and the kept columns: when every row is live, the file itself is copied
+        wanted = list(dict.fromkeys([ID, *self.keep]))
+        for chunk in self.store.snapshot_chunks(self.day, "indicators", self.columns, usecols=wanted):
             chunk_ids = chunk[ID].tolist()
             if not decide(chunk_ids, len(ids)).all():
                 self.frames = []
