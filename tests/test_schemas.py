@@ -435,3 +435,74 @@ def test_report_id_in_reports_needs_the_reports_table() -> None:
     with validation_context(as_of=DAY, report_ids=set()):
         _, rejected = split_valid(frame("indicators", [row]), "indicators", DAY)
     assert rejected.iloc[0]["checks"] == "report_id:report_id_in_reports"
+
+
+def _random_figures(seed: int, n: int = 400) -> pd.DataFrame:
+    """Figures whose numbers and words hit every branch of the row checks: negatives with and without a
+    decrease word, ranges with a negative high end, NaN, ±inf, huge values, % units of share indicators."""
+    import random
+
+    import numpy as np
+
+    from validations import rules
+
+    rng = random.Random(seed)
+    numbers = [0.0, -0.0, 1.0, -3.5, 42.0, 150.0, -150.0, 99.9, 1e9, 2e9, 1e15, -1e15, np.nan, np.inf, -np.inf]
+    units = [*sorted(rules.canonical_units())[:6], "%", "%", "元", "人", "no-such-unit"]
+    shares = sorted(rules.share_indicators())[:2] or ["x"]
+    words = ["同比下降", "减少了", "增长", ""]
+    rows = []
+    for _ in range(n):
+        mention = f"{rng.choice([3, 15, 60])}{rng.choice(['%', '人', '元'])}"
+        before = rng.choice(words)
+        rows.append(
+            {
+                "value": rng.choice(numbers),
+                "value_high": rng.choice([np.nan, np.nan, *numbers]),
+                "unit": rng.choice(units),
+                "indicator": rng.choice([*shares, "training_person_times", "other"]),
+                "mention": mention,
+                "evidence": rng.choice([f"全市{before}{mention}。", f"{mention}，{before}", "没有这个数"]),
+            }
+        )
+    return pd.DataFrame(rows).astype({"value": "float64", "value_high": "float64"})
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("as_objects", [False, True])
+def test_row_checks_on_number_columns_give_what_the_cell_by_cell_rules_give(seed: int, as_objects: bool) -> None:
+    """value_plausible, negative_only_for_stated_decrease, percent_within_bounds and the finite checks,
+    computed with numpy and only on the rows that need a sentence, against the rules applied row by row
+    (the reading they replaced); `as_objects`: columns of Python objects take the row-by-row path."""
+    from validations import rules
+    from validations.rules import per_row, text
+    from validations.schemas import IndicatorSchema
+
+    df = _random_figures(seed)
+    if as_objects:
+        df = df.astype({"value": object, "value_high": object})
+
+    def percent_ok(indicator: str, unit: str, v: float, h: float) -> bool:
+        if unit != "%":
+            return True
+        low, high = rules.percent_bounds(indicator)
+        return all(low <= x <= high for x in (v, h) if rules.finite(x))
+
+    expected = {
+        "value_plausible": per_row(
+            lambda v, u: not rules.finite(v) or abs(v) <= rules.max_abs_value(u), df["value"], df["unit"]
+        ),
+        "negative_only_for_stated_decrease": per_row(
+            lambda v, h, m, e: not (v < 0 or (rules.finite(h) and h < 0)) or rules.states_decrease(text(m), text(e)),
+            df["value"],
+            df["value_high"],
+            df["mention"],
+            df["evidence"],
+        ),
+        "percent_within_bounds": per_row(percent_ok, df["indicator"], df["unit"], df["value"], df["value_high"]),
+    }
+    for name, want in expected.items():
+        got = getattr(IndicatorSchema, name)(df)
+        assert got.tolist() == want.tolist(), name
+        assert not want.all() and want.any(), name  # the frame makes both outcomes
+    assert IndicatorSchema.value_high_finite(df["value_high"]).tolist() == df["value_high"].map(rules.finite).tolist()

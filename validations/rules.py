@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import cache
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 
 from parsers.classify import OTHER, taxonomy
@@ -226,6 +227,32 @@ def per_distinct(check: Callable[..., bool], *columns: pd.Series) -> pd.Series:
             ok = results[key] = bool(check(*key))
         out.append(ok)
     return pd.Series(out, index=columns[0].index, dtype=bool)
+
+
+def per_row_where(need: np.ndarray, check: Callable[..., bool], *columns: pd.Series) -> pd.Series:
+    """per_row on the rows where `need` is True, True on the others: for a row check that holds at once
+    unless a rare condition is met (a negative value, a % unit), asked only where it is."""
+    out = np.ones(len(need), dtype=bool)
+    rows = np.flatnonzero(need)
+    if len(rows):
+        cells = [c.tolist() for c in columns]
+        for i in rows.tolist():
+            out[i] = bool(check(*(values[i] for values in cells)))
+    return pd.Series(out, index=columns[0].index, dtype=bool)
+
+
+def floats(column: pd.Series) -> np.ndarray | None:
+    """The cells as a float64 array when the column holds float64 (a number column after coercion: what
+    finite() and comparisons then give cell by cell, numpy gives at once); None otherwise."""
+    return column.to_numpy() if column.dtype == np.float64 else None
+
+
+def finite_cells(column: pd.Series) -> pd.Series:
+    """finite() of every cell."""
+    values = floats(column)
+    if values is None:
+        return column.map(finite).astype(bool)
+    return pd.Series(np.isfinite(values), index=column.index, dtype=bool)
 
 
 def text(value: object) -> str:

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -258,11 +259,11 @@ class IndicatorSchema(pa.DataFrameModel):
 
     @pa.check("value", name="value_finite", error="value is not a finite number")
     def value_finite(cls, s: Series[float]) -> Series[bool]:
-        return s.map(rules.finite).astype(bool)
+        return rules.finite_cells(s)
 
     @pa.check("value_high", name="value_high_finite", error="value_high is not a finite number")
     def value_high_finite(cls, s: Series[float]) -> Series[bool]:
-        return s.map(rules.finite).astype(bool)
+        return rules.finite_cells(s)
 
     @pa.dataframe_check(
         name="place_matches_code", ignore_na=False, error="city and province are not those of city_code"
@@ -310,7 +311,14 @@ class IndicatorSchema(pa.DataFrameModel):
         error="|value| above the plausible maximum for its unit (people < 1.5e9, 元 < 1e14, counts < 1e9)",
     )
     def value_plausible(cls, df: pd.DataFrame) -> Series[bool]:
-        return per_row(lambda v, u: not rules.finite(v) or abs(v) <= rules.max_abs_value(u), df["value"], df["unit"])
+        values = rules.floats(df["value"])
+        if values is None:
+            return per_row(
+                lambda v, u: not rules.finite(v) or abs(v) <= rules.max_abs_value(u), df["value"], df["unit"]
+            )
+        limits = np.array([rules.max_abs_value(u) for u in df["unit"].tolist()], dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            return pd.Series(~np.isfinite(values) | (np.abs(values) <= limits), index=df.index, dtype=bool)
 
     @pa.dataframe_check(
         name="negative_only_for_stated_decrease",
@@ -318,6 +326,13 @@ class IndicatorSchema(pa.DataFrameModel):
         error="a negative value without a decrease word (下降, 减少, …) before the figure in its sentence",
     )
     def negative_only_for_stated_decrease(cls, df: pd.DataFrame) -> Series[bool]:
+        value, high = rules.floats(df["value"]), rules.floats(df["value_high"])
+        if value is not None and high is not None:  # the sentence is read only for a negative figure
+            with np.errstate(invalid="ignore"):
+                negative = (value < 0) | (np.isfinite(high) & (high < 0))
+            return rules.per_row_where(
+                negative, lambda m, e: rules.states_decrease(text(m), text(e)), df["mention"], df["evidence"]
+            )
         return per_row(
             lambda v, h, m, e: not (v < 0 or (rules.finite(h) and h < 0)) or rules.states_decrease(text(m), text(e)),
             df["value"],
@@ -338,7 +353,8 @@ class IndicatorSchema(pa.DataFrameModel):
             low, high = rules.percent_bounds(indicator)
             return all(low <= x <= high for x in (v, h) if rules.finite(x))
 
-        return per_row(ok, df["indicator"], df["unit"], df["value"], df["value_high"])
+        percent = np.fromiter((u == "%" for u in df["unit"].tolist()), dtype=bool, count=len(df))
+        return rules.per_row_where(percent, ok, df["indicator"], df["unit"], df["value"], df["value_high"])
 
     @pa.dataframe_check(
         name="range_has_high", ignore_na=False, error="qualifier range needs value_high, and only a range has one"
@@ -442,7 +458,7 @@ class ProgressSchema(pa.DataFrameModel):
 
     @pa.check("value", name="value_finite", error="value is not a finite number")
     def value_finite(cls, s: Series[float]) -> Series[bool]:
-        return s.map(rules.finite).astype(bool)
+        return rules.finite_cells(s)
 
     @pa.check("flags", name="flags_known", error="an unknown flag name")
     def flags_known(cls, s: Series[str]) -> Series[bool]:
