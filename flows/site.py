@@ -27,7 +27,7 @@ from flows.site_data import (
     rank_series,
     series_views,
 )
-from flows.site_html import evidence_items, figure, series_rows
+from flows.site_html import evidence_block, figure, series_rows
 from flows.site_input import read_site_input
 
 SITE_DIR = "site"
@@ -104,7 +104,7 @@ def _environment():
         lstrip_blocks=True,
     )
     env.globals["period_names"] = PERIOD_NAMES
-    env.globals["evidence_items"] = evidence_items
+    env.globals["evidence_block"] = evidence_block
     env.globals["figure"] = figure
     env.globals["series_rows"] = series_rows
     return env

@@ -1,7 +1,8 @@
-"""The site's most repeated pieces of HTML, a figure and its evidence item, written in Python; reads and writes nothing.
+"""The site's most repeated pieces of HTML (a figure, its evidence, a city table's rows) written in Python; reads and
+writes nothing.
 
-Both are template globals (flows/site.py): templates/macros.html `evidence` calls evidence_items once
-per list of points, and every page calls figure(). As Jinja macros they cost ~60 µs an item (an
+They are template globals (flows/site.py): templates/macros.html `evidence` calls evidence_block,
+`series_table` calls series_rows, and every page calls figure(). As Jinja macros they cost ~60 µs an item (an
 attribute look-up and an escape call per field through Jinja's runtime), and a 10 000-report site
 holds ~250 000 items and ~80 000 figures: ~40 % of the page rendering. The markup is what the macros
 produced (trim_blocks: a block tag's own line break is dropped); tests/test_site_html.py compares
@@ -39,6 +40,11 @@ def evidence_items(figures: Iterable[Any]) -> Markup:
             parts.append(f'<p class="ev-warn">校验提示：{_esc(f.flags)}</p>')
         parts.append("</div>\n")
     return Markup("".join(parts))
+
+
+def evidence_block(figures: Iterable[Any], summary: str = "原文") -> Markup:
+    """The evidence of one or more figures, opened on demand: a <details> with evidence_items."""
+    return Markup(f'<details class="ev"><summary>{_esc(summary)}</summary>\n{evidence_items(figures)}</details>')
 
 
 def figure(f: Any) -> Markup:
@@ -88,8 +94,7 @@ def series_rows(items: Iterable[Any]) -> Markup:
             f'<td><span class="period p-{_esc(s.period)}">{_esc(s.period_name)}</span></td>\n'
             f'<td class="num">{figure(latest)}</td>\n<td class="date">{_esc(latest.date)}</td>\n'
             f'<td class="num">{before}</td>\n<td class="num chg {_esc(s.direction)}">{change}</td>\n'
-            f'<td><details class="ev"><summary>原文（{n_points}）</summary>\n'
-            f"{evidence_items(reversed(s.points))}</details></td>\n</tr>\n"
+            f"<td>{evidence_block(reversed(s.points), f'原文（{n_points}）')}</td>\n</tr>\n"
         )
     return Markup("".join(parts))
 
