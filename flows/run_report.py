@@ -189,7 +189,7 @@ def _anomalies(
         out.append(f"{len(gone)} figures withdrawn: the report changed or was re-read differently: {url}")
     extra = 0  # anomalies counted but not written out (only the first MAX_LISTED are listed)
     if progress is not None and len(progress):
-        points = _series_anomaly_points(progress, set(reports["report_id"]))
+        points = _series_anomalies(progress, set(reports["report_id"]))
         room = max(0, MAX_LISTED - len(out))
         out.extend(_describe(point) for point in points[:room])
         extra = max(0, len(points) - room)
@@ -198,23 +198,27 @@ def _anomalies(
     return out
 
 
-def _series_anomalies(progress: pd.DataFrame, run_report_ids: set[str]) -> list[str]:
-    """Points this run added whose change is suspicious: a cumulative figure that fell, a >10x jump."""
-    return [_describe(point) for point in _series_anomaly_points(progress, run_report_ids)]
+_ANOMALY_COLUMNS = (
+    "city",
+    "indicator",
+    "label",
+    "unit",
+    "period",
+    "value",
+    "previous_value",
+    "previous_date",
+    "publish_date",
+)
 
 
-_ANOMALY_COLUMNS = ("city", "indicator", "label", "unit", "period", "value", "previous_value", "previous_date")
-
-
-def _series_anomaly_points(progress: pd.DataFrame, run_report_ids: set[str]) -> list[tuple]:
-    """The suspicious points this run added, as (kind, value, previous, *columns) tuples, in progress order;
-    described one by one only when listed (a 10 000-report run finds ~40 000 and lists 20)."""
+def _series_anomalies(progress: pd.DataFrame, run_report_ids: set[str]) -> list[tuple]:
+    """Points this run added whose change is suspicious (a cumulative figure that fell, a >10x jump), as
+    (kind, value, previous, *columns) tuples in progress order; _describe writes one out, and only the
+    listed ones are (a 10 000-report run finds ~40 000 and lists 20)."""
     points = progress[progress["report_id"].isin(run_report_ids) & (progress["previous_value"].astype(str) != "")]
-    columns = [points[c].tolist() for c in _ANOMALY_COLUMNS]
-    dates = points["publish_date"].tolist()
     out = []
     for city, indicator, label, unit, period, raw_value, raw_previous, previous_date, date in zip(
-        *columns, dates, strict=True
+        *(points[c].tolist() for c in _ANOMALY_COLUMNS), strict=True
     ):
         value, previous = _num(raw_value), _num(raw_previous)
         if value is None or previous is None:

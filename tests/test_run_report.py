@@ -61,7 +61,7 @@ def test_series_anomalies_flag_a_falling_cumulative_figure_and_a_tenfold_jump() 
             "report_id": "r-new",
         },  # ordinary growth
     )
-    found = run_report._series_anomalies(progress, {"r-new"})
+    found = [run_report._describe(point) for point in run_report._series_anomalies(progress, {"r-new"})]
     assert found == [
         "cumulative figure fell: 淮安市 training_person_times 183,000 → 12,000 人次 (2022-06-15 → 2022-12-13)",
         "jumped more than 10x: 淄博市 union_orgs_new 2,300 → 23,000 家 (2021-06-20 → 2022-06-28)",
