@@ -10,7 +10,7 @@ import pandas as pd
 
 from flows.csvio import write_csv
 from flows.display import indicator_order
-from flows.groups import iter_groups
+from flows.groups import group_positions, iter_groups
 from flows.progress import LIST_SEPARATOR, SERIES_KEYS, parse_day
 from parsers.classify import taxonomy
 from validations.schemas import TABLE_SCHEMAS, columns_of
@@ -48,11 +48,11 @@ def prepare_progress(progress: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _base_point(points: list[dict], latest_day: date) -> dict | None:
-    """The point closest to a year before latest_day, among those 9 to 15 months older."""
+def _base_point(points: list[tuple[str, float]], latest_day: date) -> tuple[str, float] | None:
+    """The (date, value) closest to a year before latest_day, among those 9 to 15 months older."""
     best, best_key = None, None
     for p in points:
-        gap = (latest_day - parse_day(p["publish_date"])).days
+        gap = (latest_day - parse_day(p[0])).days
         if BASE_MIN_DAYS <= gap <= BASE_MAX_DAYS:
             key = (abs(gap - YEAR_DAYS), -gap)
             if best_key is None or key < best_key:
@@ -96,14 +96,19 @@ def build_comparison(
     tax = taxonomy().indicators
     provinces, urls = _provinces(indicators) if provinces is None else provinces, _urls(indicators)
     rows = []
-    columns = ["publish_date", "value", "city_code", "district", "conflict", "report_id", "indicator_row_id"]
-    for (city, indicator, label, unit, period), points in iter_groups(df, SERIES_KEYS, columns):
-        points = sorted(points, key=lambda p: p["publish_date"])
-        latest = points[-1]
-        latest_day = parse_day(latest["publish_date"])
-        base = _base_point(points[:-1], latest_day)
-        change = latest["value"] - base["value"] if base is not None else math.nan
-        pct = round(change / abs(base["value"]) * 100, 2) if base is not None and base["value"] != 0 else math.nan
+    # the columns as lists and each series as row positions (a dict per row cost ~0.4 s at 190 000 rows)
+    day, value, city_code, district, conflict, report_id, row_id = (
+        df[c].tolist()
+        for c in ("publish_date", "value", "city_code", "district", "conflict", "report_id", "indicator_row_id")
+    )
+    for (city, indicator, label, unit, period), positions in group_positions(df, SERIES_KEYS):
+        positions = sorted(positions, key=day.__getitem__)  # stable: same-day points keep their frame order
+        last = positions[-1]
+        latest_day = parse_day(day[last])
+        base = _base_point([(day[i], value[i]) for i in positions[:-1]], latest_day)
+        base_date, base_value = base if base is not None else (None, math.nan)
+        change = value[last] - base_value if base is not None else math.nan
+        pct = round(change / abs(base_value) * 100, 2) if base is not None and base_value != 0 else math.nan
         rows.append(
             {
                 "indicator": indicator,
@@ -111,24 +116,24 @@ def build_comparison(
                 "category": tax[indicator].category if indicator in tax else "other",
                 "unit": unit,
                 "city": city,
-                "city_code": latest["city_code"] or None,
+                "city_code": city_code[last] or None,
                 "province": provinces.get(city) or None,
-                "district": latest["district"] or None,
+                "district": district[last] or None,
                 "label": label or None,
                 "period": period,
                 "primary": False,
-                "n_points": len(points),
-                "first_date": points[0]["publish_date"],
-                "latest_date": latest["publish_date"],
-                "latest_value": latest["value"],
-                "base_date": base["publish_date"] if base is not None else None,
-                "base_value": base["value"] if base is not None else math.nan,
+                "n_points": len(positions),
+                "first_date": day[positions[0]],
+                "latest_date": day[last],
+                "latest_value": value[last],
+                "base_date": base_date,
+                "base_value": base_value,
                 "change_12m": change,
                 "change_12m_pct": pct,
-                "conflict": latest["conflict"] or None,
-                "report_id": latest["report_id"],
-                "indicator_row_id": latest["indicator_row_id"],
-                "url": urls.get(latest["indicator_row_id"]) or None,
+                "conflict": conflict[last] or None,
+                "report_id": report_id[last],
+                "indicator_row_id": row_id[last],
+                "url": urls.get(row_id[last]) or None,
             }
         )
     out = pd.DataFrame(rows, columns=cols)
@@ -143,13 +148,13 @@ def build_comparison(
             lab or "",
         )
         for i, u, d, p, n, ld, lab in zip(
-            out["indicator"],
-            out["unit"],
-            out["district"].fillna(""),
-            out["period"],
-            out["n_points"],
-            out["latest_date"],
-            out["label"],
+            out["indicator"].tolist(),  # lists: a str column iterates cell by cell
+            out["unit"].tolist(),
+            out["district"].fillna("").tolist(),
+            out["period"].tolist(),
+            out["n_points"].tolist(),
+            out["latest_date"].tolist(),
+            out["label"].tolist(),
             strict=True,
         )
     ]

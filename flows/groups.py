@@ -17,8 +17,13 @@ def iter_groups(df: pd.DataFrame, keys: list[str], columns: list[str]) -> Iterat
         return
     names = list(dict.fromkeys([*keys, *columns]))
     values = {c: df[c].tolist() for c in names}  # plain Python values, as to_dict("records") gives
+    for key, rows in group_positions(df, keys):
+        yield key, [{c: values[c][i] for c in names} for i in rows]
+
+
+def group_positions(df: pd.DataFrame, keys: list[str]) -> list[tuple[tuple, list[int]]]:
+    """The groups iter_groups gives, as (key, row positions in frame order), in key order."""
     positions: dict[tuple, list[int]] = {}
-    for i, key in enumerate(zip(*(values[k] for k in keys), strict=True)):
+    for i, key in enumerate(zip(*(df[k].tolist() for k in keys), strict=True)):
         positions.setdefault(key, []).append(i)
-    for key in sorted(positions):
-        yield key, [{c: values[c][i] for c in names} for i in positions[key]]
+    return sorted(positions.items())

@@ -27,7 +27,7 @@ from flows.site_data import (
     rank_series,
     series_views,
 )
-from flows.site_html import evidence_block, figure, series_rows
+from flows.site_html import evidence_block, figure, kpi_card, series_rows
 from flows.site_input import read_site_input
 
 SITE_DIR = "site"
@@ -107,6 +107,7 @@ def _environment():
     env.globals["evidence_block"] = evidence_block
     env.globals["figure"] = figure
     env.globals["series_rows"] = series_rows
+    env.globals["kpi_card"] = kpi_card
     return env
 
 

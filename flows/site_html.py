@@ -2,7 +2,7 @@
 writes nothing.
 
 They are template globals (flows/site.py): templates/macros.html `evidence` calls evidence_block,
-`series_table` calls series_rows, and every page calls figure(). As Jinja macros they cost ~60 µs an item (an
+`series_table` calls series_rows, `kpi` calls kpi_card, and every page calls figure(). As Jinja macros they cost ~60 µs an item (an
 attribute look-up and an escape call per field through Jinja's runtime), and a 10 000-report site
 holds ~250 000 items and ~80 000 figures: ~40 % of the page rendering. The markup is what the macros
 produced (trim_blocks: a block tag's own line break is dropped); tests/test_site_html.py compares
@@ -99,6 +99,28 @@ def series_rows(items: Iterable[Any]) -> Markup:
     return Markup("".join(parts))
 
 
+def kpi_card(s: Any) -> Markup:
+    """A headline card of a series (a flows.site_data.SeriesView): its latest figure, the change from the
+    point it is compared with (or that it is the first), its period and date, and the evidence of every point."""
+    name, label = s.name, s.label
+    head = _esc(name) + (f'<span class="kpi-label"> · {_esc(label)}</span>' if label and label != name else "")
+    if s.has_change:
+        arrow = _ARROWS.get(s.direction, "■")
+        pct = f"（{_esc(s.pct)}）" if s.pct else ""
+        since = "较上年 " if s.compared_with == "previous_year" else "较 "
+        change = f'{arrow} {_esc(s.change)}{pct}<span class="kpi-since">{since}{_esc(s.previous.date)}</span>\n'
+    else:
+        change = '<span class="kpi-since">首个数据点</span>'
+    latest = s.latest
+    return Markup(
+        f'<div class="kpi">\n<p class="kpi-name">{head}</p>\n<p class="kpi-value">{figure(latest)}</p>\n'
+        f'<p class="kpi-change {_esc(s.direction)}">\n{change}</p>\n'
+        f'<p class="kpi-meta">{_esc(s.period_name)} · {_esc(latest.date)}</p>\n'
+        f"{evidence_block(reversed(s.points))}\n</div>"
+    )
+
+
+_ARROWS = {"up": "▲", "down": "▼"}  # any other direction (flat): ■
 _NOTHING = object()  # no indicator yet: the first row always gets its anchor
 
 

@@ -156,6 +156,10 @@ class FakeSeries:
     def latest(self) -> FakeFigure:
         return self.points[-1]
 
+    @property
+    def has_change(self) -> bool:
+        return self.previous is not None
+
 
 GROUPS = [
     (
@@ -180,3 +184,38 @@ def test_series_rows_write_what_the_series_table_wrote() -> None:
     current = env.from_string('{% from "macros.html" import series_table %}{{ series_table(groups) }}')
     assert current.render(groups=GROUPS) == str(reference)
     assert 'id="a&amp;1"' in str(reference) and str(reference).count("<tr id=") == 4
+
+
+# the kpi card as it was in templates/macros.html before kpi_card took its place
+REFERENCE_KPI = """\
+{% macro kpi(s, city_link="") -%}
+<div class="kpi">
+<p class="kpi-name">{{ s.name }}{% if s.label and s.label != s.name %}<span class="kpi-label"> · {{ s.label }}</span>\
+{% endif %}</p>
+<p class="kpi-value">{{ figure(s.latest) }}</p>
+<p class="kpi-change {{ s.direction }}">
+{% if s.has_change %}{% if s.direction == "up" %}▲{% elif s.direction == "down" %}▼{% else %}■{% endif %} \
+{{ s.change }}{% if s.pct %}（{{ s.pct }}）{% endif %}
+<span class="kpi-since">{% if s.compared_with == "previous_year" %}较上年 {% else %}较 {% endif %}\
+{{ s.previous.date }}</span>
+{% else %}<span class="kpi-since">首个数据点</span>{% endif %}
+</p>
+<p class="kpi-meta">{{ s.period_name }} · {{ s.latest.date }}</p>
+{{ evidence(s.points|reverse) }}
+</div>
+{%- endmacro %}
+"""
+
+KPI_SERIES = [
+    *(s for _, items in GROUPS for s in items),
+    FakeSeries("training", FIGURES[:2], previous=FIGURES[0], direction="flat", change="±0", label="职业技能培训"),
+    FakeSeries("training", FIGURES[1:3], previous=FIGURES[1], direction="down", change="-3", name=TRICKY, label=TRICKY),
+]
+
+
+@pytest.mark.parametrize("series", KPI_SERIES, ids=lambda s: f"{s.indicator}-{s.direction}-{s.previous is not None}")
+def test_kpi_card_writes_what_the_kpi_macro_wrote(series: FakeSeries) -> None:
+    env = _environment()
+    reference = env.from_string(REFERENCE + REFERENCE_KPI).module.kpi(series)  # type: ignore[attr-defined]
+    current = env.from_string('{% from "macros.html" import kpi %}{{ kpi(s) }}')
+    assert current.render(s=series) == str(reference)
