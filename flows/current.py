@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from flows.compare import prepare_progress
 from flows.csvio import write_csv
 from flows.duplicates import mark_duplicates
 from flows.failpoints import failpoint
@@ -72,7 +73,7 @@ def rebuild_current(store: DataStore) -> dict[str, Any]:
     The tables derive_current gives (`changai validate` compares them), in bounded memory:
     indicators.csv is copied from the snapshots chunk by chunk (flows/fold.py) keeping only the
     columns the other tables need, and every frame is dropped before the site, which reads the
-    tables just written.
+    tables just written (progress handed over typed, as the site would read it).
     """
     root = store.root
     folded = fold_to_file(store, root / "indicators.csv", DERIVE_COLUMNS, {"evidence": _parts_sentences_only})
@@ -89,11 +90,13 @@ def rebuild_current(store: DataStore) -> dict[str, Any]:
         write_csv(root / f"{name}.csv", frame, columns_of(name))
         failpoint("current-written")
         counts[name] = len(frame)
+    shown = prepare_progress(progress)  # progress as the site types it: not read back from progress.csv
     del reports, progress, flags
     counts = {k: counts[k] for k in ("reports", "indicators", "progress", "flags")}
     # comparison.csv, coverage.csv and the report site under data/site/, from the tables just written
     days = store.snapshot_dates()
-    site = build_site(root, as_of=days[-1] if days else None)  # snapshots may be in object storage
+    site = build_site(root, as_of=days[-1] if days else None, progress=shown)  # snapshots may be in object storage
+    del shown
     write_datapackage(root, days, store)
     failpoint("rebuilt")
     store.clear_rebuild_pending()

@@ -240,16 +240,19 @@ def _write_page(path: Path, pieces: Iterator[str], batch: int = 50_000) -> None:
             f.write("".join(part))
 
 
-def build_site(data_dir: Path | str, as_of: str | None = None) -> dict:
-    """Rebuild comparison.csv, coverage.csv and the report site from the current tables of data_dir."""
+def build_site(data_dir: Path | str, as_of: str | None = None, progress: pd.DataFrame | None = None) -> dict:
+    """Rebuild comparison.csv, coverage.csv and the report site from the current tables of data_dir.
+
+    `progress`: progress.csv's table as prepare_progress gives it, when the caller has just written it
+    (flows/current.py): reading 190 000 rows back costs ~0.8 s. Otherwise progress.csv is read."""
     data_dir = Path(data_dir)
     as_of = as_of or as_of_date(data_dir)
     # the columns the comparison, coverage and evidence need (all 24 of 300 000+ rows doubled a run's peak
     # memory), of the rows progress shows
-    given = read_site_input(data_dir, SITE_INDICATOR_COLUMNS)
+    given = read_site_input(data_dir, SITE_INDICATOR_COLUMNS, progress)
     reports, n_figures = given.reports, given.n_figures
     # typed once for the three steps below (each made its own copy); the text frame is dropped
-    progress = prepare_progress(given.progress)
+    progress = prepare_progress(given.progress) if progress is None else progress
     given.progress = progress
     comparison = build_comparison(progress, given.indicators, given.provinces, prepared=True)
     coverage = build_coverage(progress, given.indicators, as_of, given.provinces, prepared=True)

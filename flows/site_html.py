@@ -1,12 +1,12 @@
-"""The site's most repeated pieces of HTML (a figure, its evidence, a city table's rows) written in Python; reads and
-writes nothing.
+"""The site's most repeated pieces of HTML (a figure, its evidence, a city table's rows, a headline card) written
+in Python; reads and writes nothing.
 
 They are template globals (flows/site.py): templates/macros.html `evidence` calls evidence_block,
-`series_table` calls series_rows, `kpi` calls kpi_card, and every page calls figure(). As Jinja macros they cost ~60 µs an item (an
-attribute look-up and an escape call per field through Jinja's runtime), and a 10 000-report site
-holds ~250 000 items and ~80 000 figures: ~40 % of the page rendering. The markup is what the macros
-produced (trim_blocks: a block tag's own line break is dropped); tests/test_site_html.py compares
-the two.
+`series_table` calls series_rows, `kpi` calls kpi_card, and every page calls figure(). As Jinja macros
+they cost ~60 µs an item (an attribute look-up and an escape call per field through Jinja's runtime),
+and a 10 000-report site holds ~250 000 items and ~80 000 figures: ~40 % of the page rendering. The
+markup is what the macros produced (trim_blocks: a block tag's own line break is dropped);
+tests/test_site_html.py compares the two.
 """
 
 from __future__ import annotations

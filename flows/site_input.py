@@ -17,19 +17,21 @@ ID = "indicator_row_id"
 @dataclass
 class SiteInput:
     reports: pd.DataFrame
-    progress: pd.DataFrame  # every column as text, the schema's columns first
+    progress: pd.DataFrame  # every column as text, the schema's columns first (or the table given)
     indicators: pd.DataFrame  # only the rows progress.csv points at, only the columns asked for
     provinces: dict[str, str]  # city -> province of its first row that has both (over all rows)
     n_figures: int  # rows in indicators.csv
 
 
-def read_site_input(data_dir: Path, indicator_columns: list[str]) -> SiteInput:
+def read_site_input(data_dir: Path, indicator_columns: list[str], progress: pd.DataFrame | None = None) -> SiteInput:
     """The tables, reading indicators.csv chunk by chunk: the site shows the figures behind
-    progress.csv's points, not every row (holding all 370 000 with their sentences was ~130 MB)."""
+    progress.csv's points, not every row (holding all 370 000 with their sentences was ~130 MB).
+    `progress`: progress.csv's table already in memory (not read again)."""
     reports = read_table(data_dir / "reports.csv", columns_of("reports"))
-    progress = read_table(data_dir / "progress.csv")
-    progress = progress.reindex(columns=list(dict.fromkeys([*columns_of("progress"), *progress.columns])))
-    progress = progress.fillna("")
+    if progress is None:
+        progress = read_table(data_dir / "progress.csv")
+        progress = progress.reindex(columns=list(dict.fromkeys([*columns_of("progress"), *progress.columns])))
+        progress = progress.fillna("")
     shown = set(progress[ID].tolist()) if ID in progress.columns else set()  # (a str column iterates cell by cell)
     columns = list(dict.fromkeys([ID, "city", "province", *indicator_columns]))
     kept: list[pd.DataFrame] = []

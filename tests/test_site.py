@@ -214,3 +214,22 @@ def test_changai_site_command(site_dir: Path, tmp_path: Path, capsys: pytest.Cap
     assert str((site_dir / "site" / "index.html").resolve()) in out and "comparison.csv" in out
     assert main(["site", "--data-dir", str(tmp_path / "empty")]) == 1
     assert "run `changai run` first" in capsys.readouterr().err
+
+
+def test_the_progress_table_handed_over_builds_the_site_progress_csv_builds(tmp_path: Path) -> None:
+    """flows/current.py hands the progress table it has just written to build_site instead of reading it back."""
+    from flows.compare import prepare_progress
+
+    pages = {}
+    indicators = sample_indicators()
+    for handed in (False, True):
+        data = tmp_path / str(handed)
+        write_tables(data, indicators)
+        progress = prepare_progress(build_progress(indicators)) if handed else None
+        build_site(data, as_of="2023-03-01", progress=progress)
+        pages[handed] = {
+            p.name: "\n".join(line for line in p.read_text(encoding="utf-8").splitlines() if "更新。" not in line)
+            for p in sorted((data / "site").glob("*.html"))
+        }
+        pages[handed]["comparison.csv"] = (data / "comparison.csv").read_text(encoding="utf-8")
+    assert len(pages[True]) >= 4 and pages[True] == pages[False]
