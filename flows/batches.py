@@ -14,12 +14,17 @@ import gc
 import inspect
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any, TypeVar
 
 from flows import live
 
 BATCH_SIZE = 250  # documents per parse task at most (see above)
 MIN_BATCH = 100  # a smaller run is cut into fewer batches than workers rather than into tiny ones
+# Batches the flow's own thread parses first, beside a process pool: a spawned worker imports Prefect, pandas
+# and the parsers (~3 s) before its first batch, and the pool's first results used to come first in order,
+# so a 10 000-report run's flow thread parsed two batches and then waited ~2.7 s for them.
+FLOW_FIRST = 2
 
 T = TypeVar("T")
 
@@ -79,46 +84,59 @@ def _run_on_pool(task: Any, batches: Iterable[list[T]], workers: int, args: tupl
 def _run_with_flow_thread(task: Any, batches: Iterator[list[T]], pool: int, args: tuple, runner: Any) -> Iterator[Any]:
     """`pool` worker processes and the flow's own thread parse, results in submission order.
 
-    The pool always holds two batches per worker (one running, one waiting), so a worker never idles
+    The first FLOW_FIRST batches are the flow thread's, parsed while the pool's workers start. After that
+    the pool always holds two batches per worker (one running, one waiting), so a worker never idles
     while the flow's thread parses a batch of its own, validates results or waits. The flow's thread
     parses the next batch whenever the oldest one is not back yet, as long as fewer than 2 * pool + 2
     results wait to be handed out; otherwise it waits for the oldest.
     """
-    pending: deque[list[Any]] = deque()  # [future or None, result, documents], in submission order
-    in_pool, more = 0, True
+    # [future, result, documents, batch]: a pool batch (future), or the flow thread's, parsed (result) or
+    # set aside to parse when it is the oldest (batch); in submission order
+    pending: deque[list[Any]] = deque()
+    for batch in islice(batches, FLOW_FIRST):
+        pending.append([None, None, len(batch), batch])
+    more, limit = len(pending) == FLOW_FIRST, 2 * pool + 2
     while True:
-        while more and in_pool < 2 * pool:
+        # the pool's queue counts its batches not done yet: one done but behind an older batch in order
+        # leaves its worker free
+        in_pool = sum(1 for future, *_ in pending if future is not None and not _done(future))
+        while more and in_pool < 2 * pool and len(pending) < limit:
             batch = next(batches, None)
             if batch is None:
                 more = False
                 break
-            pending.append([runner.submit(task, parameters=_parameters(task, batch, *args)), None, len(batch)])
+            pending.append([runner.submit(task, parameters=_parameters(task, batch, *args)), None, len(batch), None])
             in_pool += 1
         handed = False
-        while pending and (pending[0][0] is None or _done(pending[0][0])):
+        while pending and _ready(pending[0]):
             handed = True
-            future, result, n = pending.popleft()
-            if future is None:
-                yield result
-            else:
-                in_pool -= 1
-                yield _result(future, n)
+            future, result, n, _ = pending.popleft()
+            yield result if future is None else _result(future, n)
         if not pending and not more:
             return
         if handed:
             # refill the pool first: a batch of the flow's own takes ~2 s, during which a worker with an
             # empty queue would idle (a 10 000-report run: the worker was idle a third of the parse phase)
             continue
-        if more and len(pending) < 2 * pool + 2:
+        oldest = pending[0]
+        if oldest[3] is not None:  # a batch set aside for the flow's thread, now the oldest: parse it
+            oldest[1], oldest[3] = task(oldest[3], *args), None
+            continue
+        if more and len(pending) < limit:
             batch = next(batches, None)
             if batch is not None:
-                pending.append([None, task(batch, *args), len(batch)])  # per-document progress from live.each
+                pending.append([None, task(batch, *args), len(batch), None])  # per-document progress: live.each
                 continue
             more = False
-        if pending:  # the oldest is a pool batch still running: wait for it
-            future, _, n = pending.popleft()
-            in_pool -= 1
-            yield _result(future, n)
+        # the oldest is a pool batch still running: wait for it
+        future, _, n, _ = pending.popleft()
+        yield _result(future, n)
+
+
+def _ready(entry: list[Any]) -> bool:
+    """A pending batch whose result can be handed out: the flow thread's, parsed, or the pool's, done."""
+    future, _, _, aside = entry
+    return aside is None and (future is None or _done(future))
 
 
 def _done(future: Any) -> bool:
