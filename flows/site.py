@@ -16,6 +16,7 @@ from flows.compare import build_comparison, build_coverage, prepare_progress, wr
 from flows.csvio import atomic_file, atomic_write_bytes
 from flows.display import PALETTE, PERIOD_NAMES, format_change, format_pct, indicator_name, indicator_order
 from flows.fs import sync_files
+from flows.gcfreeze import freeze_more, gc_frozen
 from flows.site_data import (
     FIGURE_COLUMNS,
     CityView,
@@ -245,6 +246,11 @@ def build_site(data_dir: Path | str, as_of: str | None = None, progress: pd.Data
 
     `progress`: progress.csv's table as prepare_progress gives it, when the caller has just written it
     (flows/current.py): reading 190 000 rows back costs ~0.8 s. Otherwise progress.csv is read."""
+    with gc_frozen():  # the figures and series the pages read stay alive throughout: left out of collections
+        return _build_site(Path(data_dir), as_of, progress)
+
+
+def _build_site(data_dir: Path, as_of: str | None, progress: pd.DataFrame | None) -> dict:
     data_dir = Path(data_dir)
     as_of = as_of or as_of_date(data_dir)
     # the columns the comparison, coverage and evidence need (all 24 of 300 000+ rows doubled a run's peak
@@ -266,6 +272,7 @@ def build_site(data_dir: Path | str, as_of: str | None = None, progress: pd.Data
         c.color = PALETTE[i % len(PALETTE)]
     by_key = {(s.city, s.indicator, s.label, s.unit, s.period): s for s in views}
     by_city = {c.city: c for c in cities}
+    freeze_more()  # ~250 000 figures and series, alive until the last page
     sections = _comparison_sections(comparison, by_key, by_city)
 
     site = data_dir / SITE_DIR
