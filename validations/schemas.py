@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,6 +67,29 @@ def as_of() -> str:
     return datetime.now(ZoneInfo(TZ_NAME)).date().isoformat()
 
 
+def Field(*, str_matches: str, **field: Any) -> Any:
+    """pa.Field(str_matches=pattern, **field): pandera's str_matches check, the same name, error text and
+    statistics (datapackage.py exports the pattern), its regex tried once per distinct cell
+    (rules.matches_cells): ids, dates, codes and versions repeat over a batch's 8 300 figures, and pandas
+    matched them cell by cell (~20 ms a batch). Appended after the field's other built-in checks, where
+    pa.Field puts str_matches (only str_startswith would come after it), so failures are listed in the
+    same order."""
+    assert "str_startswith" not in field, "str_startswith goes after str_matches: pass it to pa.Field"
+    info = pa.Field(**field)
+    info.checks.append(
+        pa.Check(
+            functools.partial(rules.matches_cells, pattern=str_matches),
+            name="str_matches",
+            error=f"str_matches('{str_matches}')",
+            statistics={"pattern": str_matches},
+            ignore_na=field.get("ignore_na", True),
+            raise_warning=field.get("raise_warning", False),
+            n_failure_cases=field.get("n_failure_cases"),
+        )
+    )
+    return info
+
+
 def _in_window(day: str, latest: str) -> bool:
     """Empty, or a date (a month: any day of it) between 2017-01-01 and `latest`."""
     bounds = rules.date_bounds(day)
@@ -75,28 +99,28 @@ def _in_window(day: str, latest: str) -> bool:
 class ReportSchema(pa.DataFrameModel):
     """reports.csv: one row per report (latest state), and per snapshot the reports ingested that day."""
 
-    report_id: Series[str] = pa.Field(
+    report_id: Series[str] = Field(
         str_matches=rules.ID_RE, unique=True, description="stable id of the report: hash of source and URL"
     )
-    source: Series[str] = pa.Field(str_matches=rules.SOURCE_ID_RE, description="source id from sources.toml")
+    source: Series[str] = Field(str_matches=rules.SOURCE_ID_RE, description="source id from sources.toml")
     url: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="URL of the page, or file URI of an inbox file"
     )
     title: Series[str] = pa.Field(nullable=True, description="headline")
     city: Series[str] = pa.Field(nullable=True, description="prefecture-level city (official name)")
-    city_code: Series[str] = pa.Field(
+    city_code: Series[str] = Field(
         str_matches=rules.CODE_RE, nullable=True, description="6-digit administrative code of the city"
     )
     province: Series[str] = pa.Field(nullable=True, description="province of the city")
     district: Series[str] = pa.Field(nullable=True, description="county-level district when the report is about one")
-    publish_date: Series[str] = pa.Field(
+    publish_date: Series[str] = Field(
         str_matches=rules.DATE_OR_EMPTY_RE,
         nullable=True,
         description="publish date (Asia/Shanghai; YYYY-MM when the document only names its month), "
         "empty when none was found",
     )
     fetched_at: Series[str] = pa.Field(description="when the document was fetched or read (ISO 8601)")
-    content_sha256: Series[str] = pa.Field(
+    content_sha256: Series[str] = Field(
         str_matches=rules.SHA256_RE, nullable=True, description="sha256 of the raw bytes (empty when unreadable)"
     )
     parser: Series[str] = pa.Field(str_length={"min_value": 1}, description="parser id used")
@@ -108,15 +132,15 @@ class ReportSchema(pa.DataFrameModel):
     reason: Series[str] = pa.Field(
         nullable=True, description="why the status is not ok, and notes (missing date, city, rejected figures)"
     )
-    extractor_version: Series[str] = pa.Field(
+    extractor_version: Series[str] = Field(
         str_matches=rules.VERSION_RE, description="version of the extractor that produced the rows"
     )
-    fingerprint: Series[str] = pa.Field(
+    fingerprint: Series[str] = Field(
         str_matches=r"^([0-9a-f]{16})?$",
         nullable=True,
         description="64-bit SimHash of the normalised text (16 hex digits; empty for very short texts)",
     )
-    duplicate_of: Series[str] = pa.Field(
+    duplicate_of: Series[str] = Field(
         str_matches=r"^([0-9a-f]{16})?$",
         nullable=True,
         description="report_id of the canonical report when this one repeats the same story "
@@ -203,19 +227,15 @@ class ReportSchema(pa.DataFrameModel):
 class IndicatorSchema(pa.DataFrameModel):
     """indicators.csv: one row per figure, traceable to its sentence."""
 
-    indicator_row_id: Series[str] = pa.Field(
-        str_matches=rules.ID_RE, unique=True, description="stable id of the figure"
-    )
-    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="report the figure comes from")
-    source: Series[str] = pa.Field(str_matches=rules.SOURCE_ID_RE, description="source id")
+    indicator_row_id: Series[str] = Field(str_matches=rules.ID_RE, unique=True, description="stable id of the figure")
+    report_id: Series[str] = Field(str_matches=rules.ID_RE, description="report the figure comes from")
+    source: Series[str] = Field(str_matches=rules.SOURCE_ID_RE, description="source id")
     url: Series[str] = pa.Field(str_length={"min_value": 1}, description="URL or file URI of the report")
     city: Series[str] = pa.Field(nullable=True, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(
-        str_matches=rules.CODE_RE, nullable=True, description="6-digit administrative code"
-    )
+    city_code: Series[str] = Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit administrative code")
     province: Series[str] = pa.Field(nullable=True, description="province")
     district: Series[str] = pa.Field(nullable=True, description="county-level district when the report is about one")
-    publish_date: Series[str] = pa.Field(
+    publish_date: Series[str] = Field(
         str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="publish date of the report"
     )
     indicator: Series[str] = pa.Field(
@@ -237,8 +257,8 @@ class IndicatorSchema(pa.DataFrameModel):
     )
     char_start: Series[int] = pa.Field(ge=0, description="offset of the mention in the report's normalised text")
     char_end: Series[int] = pa.Field(ge=1, description="end offset of the mention")
-    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="snapshot in which the row appeared")
-    extractor_version: Series[str] = pa.Field(str_matches=rules.VERSION_RE, description="extractor version")
+    snapshot_date: Series[str] = Field(str_matches=rules.DATE_RE, description="snapshot in which the row appeared")
+    extractor_version: Series[str] = Field(str_matches=rules.VERSION_RE, description="extractor version")
 
     @pa.check("report_id", name="report_id_in_reports", error="the report is not in reports.csv")
     def report_id_in_reports(cls, s: Series[str]) -> Series[bool]:
@@ -398,24 +418,24 @@ class ProgressSchema(pa.DataFrameModel):
     """progress.csv: per city x indicator series over publish dates, with the change from the previous figure."""
 
     city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
+    city_code: Series[str] = Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
     indicator: Series[str] = pa.Field(
         isin=rules.series_indicator_ids(), description="taxonomy id (figures filed as other form no series)"
     )
     label: Series[str] = pa.Field(nullable=True, description="label of the series")
     unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
     period: Series[str] = pa.Field(isin=rules.periods(), description="period kind of the series")
-    publish_date: Series[str] = pa.Field(
+    publish_date: Series[str] = Field(
         str_matches=rules.DATE_OR_MONTH_RE, description="date of this point (YYYY-MM: a month-only date)"
     )
     value: Series[float] = pa.Field(description="value at this point")
     previous_value: Series[float] = pa.Field(nullable=True, description="value at the previous point")
-    previous_date: Series[str] = pa.Field(
+    previous_date: Series[str] = Field(
         str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="date of the previous point"
     )
     change: Series[float] = pa.Field(nullable=True, description="value - previous_value")
     change_pct: Series[float] = pa.Field(nullable=True, description="change in percent of previous_value")
-    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="report the point comes from")
+    report_id: Series[str] = Field(str_matches=rules.ID_RE, description="report the point comes from")
     flags: Series[str] = pa.Field(
         nullable=True,
         description="cross-table / cross-time flags on the figures behind this point (; separated; see flags.csv)",
@@ -433,7 +453,7 @@ class ProgressSchema(pa.DataFrameModel):
     report_ids: Series[str] = pa.Field(
         str_length={"min_value": 16}, description="every report stating this point, '; ' separated, report_id first"
     )
-    indicator_row_id: Series[str] = pa.Field(
+    indicator_row_id: Series[str] = Field(
         str_matches=r"^[0-9a-f]{16}$", description="the figure of this point in indicators.csv (evidence, URL)"
     )
     conflict: Series[str] = pa.Field(
@@ -527,15 +547,15 @@ class ProgressSchema(pa.DataFrameModel):
 class FlagSchema(pa.DataFrameModel):
     """flags.csv: figures flagged by a cross-table or cross-time check (kept, but worth a look)."""
 
-    indicator_row_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="the flagged figure")
-    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="its report")
+    indicator_row_id: Series[str] = Field(str_matches=rules.ID_RE, description="the flagged figure")
+    report_id: Series[str] = Field(str_matches=rules.ID_RE, description="its report")
     city: Series[str] = pa.Field(nullable=True, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
+    city_code: Series[str] = Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
     indicator: Series[str] = pa.Field(isin=rules.indicator_ids(), description="taxonomy id")
     label: Series[str] = pa.Field(nullable=True, description="label of the figure")
     unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
     period: Series[str] = pa.Field(isin=rules.periods(), description="period kind")
-    publish_date: Series[str] = pa.Field(
+    publish_date: Series[str] = Field(
         str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="publish date of the report"
     )
     value: Series[float] = pa.Field(description="value of the flagged figure")
@@ -557,7 +577,7 @@ class ComparisonSchema(pa.DataFrameModel):
     category: Series[str] = pa.Field(description="indicator category")
     unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
     city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
+    city_code: Series[str] = Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
     province: Series[str] = pa.Field(nullable=True, description="province of the city")
     district: Series[str] = pa.Field(nullable=True, description="district of a district series; empty: city-wide")
     label: Series[str] = pa.Field(nullable=True, description="label of the series (as in progress.csv)")
@@ -567,8 +587,8 @@ class ComparisonSchema(pa.DataFrameModel):
         "city-wide before district, cumulative > stock > annual > change > unknown, most points, newest"
     )
     n_points: Series[int] = pa.Field(ge=1, description="points in the series")
-    first_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="date of the first point")
-    latest_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="date of the latest point")
+    first_date: Series[str] = Field(str_matches=DAY_OR_MONTH_RE, description="date of the first point")
+    latest_date: Series[str] = Field(str_matches=DAY_OR_MONTH_RE, description="date of the latest point")
     latest_value: Series[float] = pa.Field(description="value of the latest point")
     base_date: Series[str] = pa.Field(
         nullable=True, description="date of the point the 12-month change is taken from (9 to 15 months earlier)"
@@ -591,7 +611,7 @@ class ComparisonSchema(pa.DataFrameModel):
 class RejectedSchema(pa.DataFrameModel):
     """rejected.csv: rows that failed validation, with every failed check and the row as read."""
 
-    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="day of the run")
+    snapshot_date: Series[str] = Field(str_matches=rules.DATE_RE, description="day of the run")
     table: Series[str] = pa.Field(isin=["reports", "indicators"], description="table the row was meant for")
     row_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="indicator_row_id or report_id")
     report_id: Series[str] = pa.Field(nullable=True, description="report of the row")
@@ -615,7 +635,7 @@ class CoverageSchema(pa.DataFrameModel):
     """coverage.csv: per city, each indicator it reports (districts included), how much and how fresh."""
 
     city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
+    city_code: Series[str] = Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
     province: Series[str] = pa.Field(nullable=True, description="province of the city")
     indicator: Series[str] = pa.Field(description="taxonomy id")
     indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
@@ -624,10 +644,10 @@ class CoverageSchema(pa.DataFrameModel):
     n_points: Series[int] = pa.Field(ge=1, description="points over all its series")
     n_reports: Series[int] = pa.Field(ge=1, description="reports stating them")
     districts: Series[str] = pa.Field(nullable=True, description="districts with series of their own, '; ' separated")
-    first_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="earliest point")
-    latest_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="latest point")
+    first_date: Series[str] = Field(str_matches=DAY_OR_MONTH_RE, description="earliest point")
+    latest_date: Series[str] = Field(str_matches=DAY_OR_MONTH_RE, description="latest point")
     days_since_latest: Series[int] = pa.Field(description="days from latest_date to as_of")
-    as_of: Series[str] = pa.Field(
+    as_of: Series[str] = Field(
         str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date freshness is measured at: the latest snapshot"
     )
 
@@ -664,9 +684,9 @@ class RunSchema(pa.DataFrameModel):
 class RetractedSchema(pa.DataFrameModel):
     """retracted.csv: indicator rows withdrawn that day (a re-parse changed them)."""
 
-    indicator_row_id: Series[str] = pa.Field(str_matches=rules.ID_RE, unique=True, description="withdrawn row")
-    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="its report")
-    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="day of withdrawal")
+    indicator_row_id: Series[str] = Field(str_matches=rules.ID_RE, unique=True, description="withdrawn row")
+    report_id: Series[str] = Field(str_matches=rules.ID_RE, description="its report")
+    snapshot_date: Series[str] = Field(str_matches=rules.DATE_RE, description="day of withdrawal")
     reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="why it was withdrawn")
 
     class Config:

@@ -1,0 +1,97 @@
+"""The validation's once-per-distinct-value paths against the plain checks they stand in for, on random columns:
+schemas.Field's str_matches (rules.matches_cells) against pandera's own Check.str_matches, failure cases and all."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+from validations import rules
+from validations.schemas import TABLE_SCHEMAS
+
+# pieces that make every pattern of the schemas match and miss: ids, hashes, dates, months, codes, versions
+PIECES = ["0123456789abcdef", "fedcba98", "a" * 64, "A", "2026-03-02", "2023-02", "-", "320800", "2.1.0", ".", "x",
+          "inbox", "/", " ", "\n", "中", "", "12", "_", "é"]  # fmt: skip
+
+
+def _patterns() -> list[str]:
+    found = set()
+    for model in TABLE_SCHEMAS.values():
+        for col in model.to_schema().columns.values():
+            found |= {c.statistics["pattern"] for c in col.checks if c.name == "str_matches"}
+    return sorted(found)
+
+
+def _random_texts(rng: random.Random, n: int) -> list[str | None]:
+    cells: list[str | None] = []
+    for _ in range(n):
+        if rng.random() < 0.1:
+            cells.append(None)
+        elif cells and rng.random() < 0.4:  # repeats: what the per-distinct path is for
+            cells.append(rng.choice(cells))
+        elif rng.random() < 0.5:
+            cells.append(rng.choice(PIECES))
+        else:
+            cells.append("".join(rng.choice(PIECES) for _ in range(rng.randint(0, 3))))
+    return cells
+
+
+def test_the_schemas_use_field_for_every_pattern() -> None:
+    """Every str_matches check of the schemas is schemas.Field's (so the tests below cover them all)."""
+    patterns = _patterns()
+    assert len(patterns) >= 8
+    for model in TABLE_SCHEMAS.values():
+        for col in model.to_schema().columns.values():
+            for check in col.checks:
+                if check.name == "str_matches":
+                    assert check._check_fn.func is rules.matches_cells
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_matches_cells_is_pandas_str_match(seed: int) -> None:
+    rng = random.Random(seed)
+    for pattern in _patterns():
+        cells = _random_texts(rng, 200)
+        for column in (
+            pd.Series(cells, dtype="str"),
+            pd.Series(cells, dtype=object),
+            pd.Series(cells, dtype="str", index=np.arange(1000, 1200)),  # the result keeps the column's index
+            pd.Series([c if c is not None else float("nan") for c in cells], dtype=object),
+        ):
+            expected = column.str.match(pattern, na=False)
+            got = rules.matches_cells(column, pattern)
+            pd.testing.assert_series_equal(got.astype(bool), expected.astype(bool))
+        matched = rules.matches_cells(pd.Series(_random_texts(rng, 1000), dtype="str"), pattern)
+        assert 0 < matched.sum() < len(matched)  # both outcomes occur
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_field_str_matches_fails_the_cells_pandera_fails(seed: int) -> None:
+    """A column validated with schemas.Field's check and with pandera's own: the same failure cases (rows,
+    values, check text), whether the cells are text, missing or not text at all."""
+    rng = random.Random(100 + seed)
+    for pattern in _patterns():
+        cells: list[object] = list(_random_texts(rng, 150))
+        if seed % 2:  # cells that are not text (coerced to it)
+            cells = [rng.choice([12, 3.5, True]) if rng.random() < 0.05 else c for c in cells]
+        frame = pd.DataFrame({"c": cells})
+        ours = next(
+            c for m in TABLE_SCHEMAS.values() for col in m.to_schema().columns.values() for c in col.checks
+            if c.name == "str_matches" and c.statistics["pattern"] == pattern
+        )  # fmt: skip
+        cases = []
+        for check in (ours, pa.Check.str_matches(pattern)):
+            schema = pa.DataFrameSchema({"c": pa.Column(str, checks=[check], nullable=True, coerce=True)})
+            try:
+                schema.validate(frame, lazy=True)
+                cases.append(None)
+            except pa.errors.SchemaErrors as err:
+                cases.append(err.failure_cases)
+        if cases[1] is None:
+            assert cases[0] is None
+        else:
+            pd.testing.assert_frame_equal(cases[0], cases[1])
