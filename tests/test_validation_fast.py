@@ -1,5 +1,6 @@
 """The validation's once-per-distinct-value paths against the plain checks they stand in for, on random columns:
-schemas.Field's str_matches (rules.matches_cells) against pandera's own Check.str_matches, failure cases and all."""
+schemas.Field's str_matches (rules.matches_cells) against pandera's own Check.str_matches, failure cases and all;
+the Text dtype against pandera's str."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandera.pandas as pa
 import pytest
 
 from validations import rules
+from validations.dtypes import Text
 from validations.schemas import TABLE_SCHEMAS
 
 # pieces that make every pattern of the schemas match and miss: ids, hashes, dates, months, codes, versions
@@ -95,3 +97,39 @@ def test_field_str_matches_fails_the_cells_pandera_fails(seed: int) -> None:
             assert cases[0] is None
         else:
             pd.testing.assert_frame_equal(cases[0], cases[1])
+
+
+def _random_column(rng: random.Random, n: int) -> pd.Series:
+    kind = rng.choice(["str", "object_text", "object_mixed", "int", "float", "empty", "all_missing"])
+    texts = _random_texts(rng, n)
+    if kind == "str":
+        return pd.Series(texts, dtype="str")
+    if kind == "object_text":
+        return pd.Series([t if t is not None else "" for t in texts], dtype=object)
+    if kind == "object_mixed":
+        return pd.Series([rng.choice([t, 7, 2.5, None, b"b"]) for t in texts], dtype=object)
+    if kind == "int":
+        return pd.Series([rng.randint(-5, 5) for _ in range(n)])
+    if kind == "float":
+        return pd.Series([rng.choice([0.5, float("nan")]) for _ in range(n)])
+    if kind == "empty":
+        return pd.Series([], dtype=rng.choice(["str", object]))
+    return pd.Series([None] * n, dtype=object)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_text_dtype_validates_as_pandera_str(seed: int) -> None:
+    """A column declared Text and one declared str (pandera's string type): the same frame out, or the same
+    failure cases, coerced or not, nullable or not."""
+    rng = random.Random(200 + seed)
+    column = _random_column(rng, rng.randint(1, 40))
+    coerce, nullable = rng.choice([True, False]), rng.choice([True, False])
+    results = []
+    for dtype in (Text, str):
+        schema = pa.DataFrameSchema({"c": pa.Column(dtype, nullable=nullable, coerce=coerce)})
+        try:
+            results.append(("valid", schema.validate(pd.DataFrame({"c": column}), lazy=True)))
+        except pa.errors.SchemaErrors as err:
+            results.append(("failed", err.failure_cases))
+    assert results[0][0] == results[1][0]
+    pd.testing.assert_frame_equal(results[0][1], results[1][1])
