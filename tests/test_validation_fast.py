@@ -1,6 +1,6 @@
 """The validation's once-per-distinct-value paths against the plain checks they stand in for, on random columns:
 schemas.Field's str_matches (rules.matches_cells) against pandera's own Check.str_matches, failure cases and all;
-the Text dtype against pandera's str."""
+the Text dtype against pandera's str; repeated figures dropped as drop_duplicates drops them."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from validations import rules
 from validations.dtypes import Text
 from validations.schemas import TABLE_SCHEMAS
+from validations.validate import _drop_duplicate_rows
 
 # pieces that make every pattern of the schemas match and miss: ids, hashes, dates, months, codes, versions
 PIECES = ["0123456789abcdef", "fedcba98", "a" * 64, "A", "2026-03-02", "2023-02", "-", "320800", "2.1.0", ".", "x",
@@ -133,3 +134,25 @@ def test_text_dtype_validates_as_pandera_str(seed: int) -> None:
             results.append(("failed", err.failure_cases))
     assert results[0][0] == results[1][0]
     pd.testing.assert_frame_equal(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_dropping_repeated_figures_is_drop_duplicates(seed: int) -> None:
+    """validate._drop_duplicate_rows (rows compared only where their id repeats) keeps the rows
+    DataFrame.drop_duplicates keeps, in its order, with their index."""
+    rng = random.Random(300 + seed)
+    n = rng.randint(1, 60)
+    ids = [rng.choice(["a", "b", "c", "d", None]) for _ in range(n)]
+    df = pd.DataFrame(
+        {
+            "indicator_row_id": pd.Series(ids, dtype=rng.choice(["str", object])),
+            "value": [rng.choice([1.0, 2.0, float("nan")]) for _ in range(n)],
+            "mention": pd.Series([rng.choice(["x", "y", None]) for _ in range(n)], dtype="str"),
+        },
+        index=rng.sample(range(1000), n),
+    )
+    rows = df.iloc[[rng.randrange(n) for _ in range(rng.randint(n, 2 * n))]]  # whole rows repeated too
+    expected = rows.drop_duplicates()
+    pd.testing.assert_frame_equal(_drop_duplicate_rows(rows, "indicator_row_id"), expected)
+    pd.testing.assert_frame_equal(_drop_duplicate_rows(rows.drop(columns="indicator_row_id"), "indicator_row_id"),
+                                  rows.drop(columns="indicator_row_id").drop_duplicates())  # fmt: skip
