@@ -245,10 +245,9 @@ def per_row_where(need: np.ndarray, check: Callable[..., bool], *columns: pd.Ser
     unless a rare condition is met (a negative value, a % unit), asked only where it is."""
     out = np.ones(len(need), dtype=bool)
     rows = np.flatnonzero(need)
-    if len(rows):
-        cells = [c.tolist() for c in columns]
-        for i in rows.tolist():
-            out[i] = bool(check(*(values[i] for values in cells)))
+    if len(rows):  # the cells of those rows only, as tolist() gives them
+        cells = [c.iloc[rows].tolist() for c in columns]
+        out[rows] = [bool(check(*row)) for row in zip(*cells, strict=True)]
     return pd.Series(out, index=columns[0].index, dtype=bool)
 
 

@@ -374,7 +374,7 @@ class IndicatorSchema(pa.DataFrameModel):
             low, high = rules.percent_bounds(indicator)
             return all(low <= x <= high for x in (v, h) if rules.finite(x))
 
-        percent = np.fromiter((u == "%" for u in df["unit"].tolist()), dtype=bool, count=len(df))
+        percent = (df["unit"] == "%").to_numpy(dtype=bool)
         return rules.per_row_where(percent, ok, df["indicator"], df["unit"], df["value"], df["value_high"])
 
     @pa.dataframe_check(
@@ -397,7 +397,9 @@ class IndicatorSchema(pa.DataFrameModel):
         name="mention_in_evidence", ignore_na=False, error="the mention is not inside its evidence sentence"
     )
     def mention_in_evidence(cls, df: pd.DataFrame) -> Series[bool]:
-        return per_row(lambda m, e: text(m) in text(e), df["mention"], df["evidence"])
+        # text(m) in text(e) row by row, the cells as text by rules.texts (at once for text columns)
+        mentions, sentences = rules.texts(df["mention"]).tolist(), rules.texts(df["evidence"]).tolist()
+        return pd.Series([m in e for m, e in zip(mentions, sentences, strict=True)], index=df.index, dtype=bool)
 
     @pa.dataframe_check(
         name="offsets_span_mention",
@@ -407,7 +409,8 @@ class IndicatorSchema(pa.DataFrameModel):
     def offsets_span_mention(cls, df: pd.DataFrame) -> Series[bool]:
         start = pd.to_numeric(df["char_start"], errors="coerce")
         end = pd.to_numeric(df["char_end"], errors="coerce")
-        return (end - start) == df["mention"].map(lambda m: len(text(m)))
+        lengths = [len(m) for m in rules.texts(df["mention"]).tolist()]  # len(text(m)) of each mention
+        return (end - start) == pd.Series(lengths, index=df.index, dtype=np.int64)
 
     class Config:
         coerce = True
