@@ -54,6 +54,28 @@ def test_the_schemas_use_field_for_every_pattern() -> None:
                     assert check._check_fn.func is rules.matches_cells
 
 
+# pandera's built-in checks that pa.Field lists before str_matches (custom @pa.check checks come after all)
+BEFORE_STR_MATCHES = {"equal_to", "not_equal_to", "greater_than", "greater_than_or_equal_to", "less_than",
+                      "less_than_or_equal_to", "in_range", "between", "isin", "notin", "str_contains",
+                      "str_endswith", "str_length"}  # fmt: skip
+
+
+def test_str_matches_keeps_its_place_among_a_columns_checks() -> None:
+    """Where pa.Field(str_matches=...) put it: after the column's other built-in checks, before its own
+    checks, so a row failing several lists them in the same order."""
+    seen = 0
+    for model in TABLE_SCHEMAS.values():
+        for col in model.to_schema().columns.values():
+            names = [c.name for c in col.checks]
+            if "str_matches" not in names:
+                continue
+            seen += 1
+            at = names.index("str_matches")
+            assert all(n in BEFORE_STR_MATCHES for n in names[:at]), names
+            assert not any(n in BEFORE_STR_MATCHES for n in names[at + 1 :]), names
+    assert seen >= 30
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_matches_cells_is_pandas_str_match(seed: int) -> None:
     rng = random.Random(seed)
