@@ -229,15 +229,25 @@ def per_distinct(check: Callable[..., bool], *columns: pd.Series) -> pd.Series:
     return pd.Series(out, index=columns[0].index, dtype=bool)
 
 
+def matches_cells(column: pd.Series, pattern: str) -> pd.Series:
+    """column.str.match(pattern, na=False) (pandera's str_matches), the regex tried once per distinct
+    text of a text column (pandas tries it cell by cell); other columns as pandas does it."""
+    if not isinstance(column.dtype, pd.StringDtype):
+        return column.str.match(pattern, na=False)
+    codes, distinct = pd.factorize(column)  # missing cells: code -1, which takes the appended False
+    regex = re.compile(pattern)
+    found = [regex.match(cell) is not None for cell in distinct.tolist()]
+    return pd.Series(np.array([*found, False], dtype=bool)[codes], index=column.index, dtype=bool)
+
+
 def per_row_where(need: np.ndarray, check: Callable[..., bool], *columns: pd.Series) -> pd.Series:
     """per_row on the rows where `need` is True, True on the others: for a row check that holds at once
     unless a rare condition is met (a negative value, a % unit), asked only where it is."""
     out = np.ones(len(need), dtype=bool)
     rows = np.flatnonzero(need)
-    if len(rows):
-        cells = [c.tolist() for c in columns]
-        for i in rows.tolist():
-            out[i] = bool(check(*(values[i] for values in cells)))
+    if len(rows):  # the cells of those rows only, as tolist() gives them
+        cells = [c.iloc[rows].tolist() for c in columns]
+        out[rows] = [bool(check(*row)) for row in zip(*cells, strict=True)]
     return pd.Series(out, index=columns[0].index, dtype=bool)
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from validations import rules
+from validations.dtypes import Text
 from validations.rules import (  # noqa: F401
     CANONICAL_UNITS,
     CODE_RE,
@@ -66,6 +68,30 @@ def as_of() -> str:
     return datetime.now(ZoneInfo(TZ_NAME)).date().isoformat()
 
 
+def Field(*, str_matches: str, **field: Any) -> Any:
+    """pa.Field(str_matches=pattern, **field): pandera's str_matches check, the same name, error text and
+    statistics (datapackage.py exports the pattern), its regex tried once per distinct cell
+    (rules.matches_cells): ids, dates, codes and versions repeat over a batch's 8 300 figures, and pandas
+    matched them cell by cell (~20 ms a batch). Appended after the field's other built-in checks, where
+    pa.Field puts str_matches (only str_startswith would come after it), so failures are listed in the
+    same order."""
+    if "str_startswith" in field:  # pa.Field puts it after str_matches
+        raise TypeError("a field with str_startswith: declare it with pa.Field")
+    info = pa.Field(**field)
+    info.checks.append(
+        pa.Check(
+            functools.partial(rules.matches_cells, pattern=str_matches),
+            name="str_matches",
+            error=f"str_matches('{str_matches}')",
+            statistics={"pattern": str_matches},
+            ignore_na=field.get("ignore_na", True),
+            raise_warning=field.get("raise_warning", False),
+            n_failure_cases=field.get("n_failure_cases"),
+        )
+    )
+    return info
+
+
 def _in_window(day: str, latest: str) -> bool:
     """Empty, or a date (a month: any day of it) between 2017-01-01 and `latest`."""
     bounds = rules.date_bounds(day)
@@ -75,48 +101,48 @@ def _in_window(day: str, latest: str) -> bool:
 class ReportSchema(pa.DataFrameModel):
     """reports.csv: one row per report (latest state), and per snapshot the reports ingested that day."""
 
-    report_id: Series[str] = pa.Field(
+    report_id: Series[Text] = Field(
         str_matches=rules.ID_RE, unique=True, description="stable id of the report: hash of source and URL"
     )
-    source: Series[str] = pa.Field(str_matches=rules.SOURCE_ID_RE, description="source id from sources.toml")
-    url: Series[str] = pa.Field(
+    source: Series[Text] = Field(str_matches=rules.SOURCE_ID_RE, description="source id from sources.toml")
+    url: Series[Text] = pa.Field(
         str_length={"min_value": 1}, description="URL of the page, or file URI of an inbox file"
     )
-    title: Series[str] = pa.Field(nullable=True, description="headline")
-    city: Series[str] = pa.Field(nullable=True, description="prefecture-level city (official name)")
-    city_code: Series[str] = pa.Field(
+    title: Series[Text] = pa.Field(nullable=True, description="headline")
+    city: Series[Text] = pa.Field(nullable=True, description="prefecture-level city (official name)")
+    city_code: Series[Text] = Field(
         str_matches=rules.CODE_RE, nullable=True, description="6-digit administrative code of the city"
     )
-    province: Series[str] = pa.Field(nullable=True, description="province of the city")
-    district: Series[str] = pa.Field(nullable=True, description="county-level district when the report is about one")
-    publish_date: Series[str] = pa.Field(
+    province: Series[Text] = pa.Field(nullable=True, description="province of the city")
+    district: Series[Text] = pa.Field(nullable=True, description="county-level district when the report is about one")
+    publish_date: Series[Text] = Field(
         str_matches=rules.DATE_OR_EMPTY_RE,
         nullable=True,
         description="publish date (Asia/Shanghai; YYYY-MM when the document only names its month), "
         "empty when none was found",
     )
-    fetched_at: Series[str] = pa.Field(description="when the document was fetched or read (ISO 8601)")
-    content_sha256: Series[str] = pa.Field(
+    fetched_at: Series[Text] = pa.Field(description="when the document was fetched or read (ISO 8601)")
+    content_sha256: Series[Text] = Field(
         str_matches=rules.SHA256_RE, nullable=True, description="sha256 of the raw bytes (empty when unreadable)"
     )
-    parser: Series[str] = pa.Field(str_length={"min_value": 1}, description="parser id used")
+    parser: Series[Text] = pa.Field(str_length={"min_value": 1}, description="parser id used")
     n_indicators: Series[int] = pa.Field(ge=0, description="valid indicator rows extracted from this report")
-    raw_path: Series[str] = pa.Field(
+    raw_path: Series[Text] = pa.Field(
         nullable=True, description="raw document path relative to the data dir: raw/<source>/<sha256>.<ext>"
     )
-    status: Series[str] = pa.Field(isin=list(rules.REPORT_STATUSES), description="ok | no_indicators | rejected")
-    reason: Series[str] = pa.Field(
+    status: Series[Text] = pa.Field(isin=list(rules.REPORT_STATUSES), description="ok | no_indicators | rejected")
+    reason: Series[Text] = pa.Field(
         nullable=True, description="why the status is not ok, and notes (missing date, city, rejected figures)"
     )
-    extractor_version: Series[str] = pa.Field(
+    extractor_version: Series[Text] = Field(
         str_matches=rules.VERSION_RE, description="version of the extractor that produced the rows"
     )
-    fingerprint: Series[str] = pa.Field(
+    fingerprint: Series[Text] = Field(
         str_matches=r"^([0-9a-f]{16})?$",
         nullable=True,
         description="64-bit SimHash of the normalised text (16 hex digits; empty for very short texts)",
     )
-    duplicate_of: Series[str] = pa.Field(
+    duplicate_of: Series[Text] = Field(
         str_matches=r"^([0-9a-f]{16})?$",
         nullable=True,
         description="report_id of the canonical report when this one repeats the same story "
@@ -203,42 +229,38 @@ class ReportSchema(pa.DataFrameModel):
 class IndicatorSchema(pa.DataFrameModel):
     """indicators.csv: one row per figure, traceable to its sentence."""
 
-    indicator_row_id: Series[str] = pa.Field(
-        str_matches=rules.ID_RE, unique=True, description="stable id of the figure"
-    )
-    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="report the figure comes from")
-    source: Series[str] = pa.Field(str_matches=rules.SOURCE_ID_RE, description="source id")
-    url: Series[str] = pa.Field(str_length={"min_value": 1}, description="URL or file URI of the report")
-    city: Series[str] = pa.Field(nullable=True, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(
-        str_matches=rules.CODE_RE, nullable=True, description="6-digit administrative code"
-    )
-    province: Series[str] = pa.Field(nullable=True, description="province")
-    district: Series[str] = pa.Field(nullable=True, description="county-level district when the report is about one")
-    publish_date: Series[str] = pa.Field(
+    indicator_row_id: Series[Text] = Field(str_matches=rules.ID_RE, unique=True, description="stable id of the figure")
+    report_id: Series[Text] = Field(str_matches=rules.ID_RE, description="report the figure comes from")
+    source: Series[Text] = Field(str_matches=rules.SOURCE_ID_RE, description="source id")
+    url: Series[Text] = pa.Field(str_length={"min_value": 1}, description="URL or file URI of the report")
+    city: Series[Text] = pa.Field(nullable=True, description="prefecture-level city")
+    city_code: Series[Text] = Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit administrative code")
+    province: Series[Text] = pa.Field(nullable=True, description="province")
+    district: Series[Text] = pa.Field(nullable=True, description="county-level district when the report is about one")
+    publish_date: Series[Text] = Field(
         str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="publish date of the report"
     )
-    indicator: Series[str] = pa.Field(
+    indicator: Series[Text] = pa.Field(
         isin=rules.indicator_ids(), description="taxonomy id (parsers/data/taxonomy.toml)"
     )
-    indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
-    category: Series[str] = pa.Field(description="indicator category")
-    label: Series[str] = pa.Field(nullable=True, description="short phrase the figure counts (全国劳模, 省劳模)")
+    indicator_name: Series[Text] = pa.Field(description="Chinese name of the indicator")
+    category: Series[Text] = pa.Field(description="indicator category")
+    label: Series[Text] = pa.Field(nullable=True, description="short phrase the figure counts (全国劳模, 省劳模)")
     value: Series[float] = pa.Field(description="value in base units (万/亿 applied), negative for a stated decrease")
     value_high: Series[float] = pa.Field(nullable=True, description="upper end of a range")
-    unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
-    qualifier: Series[str] = pa.Field(
+    unit: Series[Text] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
+    qualifier: Series[Text] = pa.Field(
         isin=list(rules.QUALIFIERS), description="exact | approx | at_least | at_most | range"
     )
-    period: Series[str] = pa.Field(isin=rules.periods(), description="cumulative | annual | change | stock | unknown")
-    mention: Series[str] = pa.Field(str_length={"min_value": 1}, description="exact text of the figure")
-    evidence: Series[str] = pa.Field(
+    period: Series[Text] = pa.Field(isin=rules.periods(), description="cumulative | annual | change | stock | unknown")
+    mention: Series[Text] = pa.Field(str_length={"min_value": 1}, description="exact text of the figure")
+    evidence: Series[Text] = pa.Field(
         str_length={"min_value": 1}, description="sentence containing the figure (simplified)"
     )
     char_start: Series[int] = pa.Field(ge=0, description="offset of the mention in the report's normalised text")
     char_end: Series[int] = pa.Field(ge=1, description="end offset of the mention")
-    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="snapshot in which the row appeared")
-    extractor_version: Series[str] = pa.Field(str_matches=rules.VERSION_RE, description="extractor version")
+    snapshot_date: Series[Text] = Field(str_matches=rules.DATE_RE, description="snapshot in which the row appeared")
+    extractor_version: Series[Text] = Field(str_matches=rules.VERSION_RE, description="extractor version")
 
     @pa.check("report_id", name="report_id_in_reports", error="the report is not in reports.csv")
     def report_id_in_reports(cls, s: Series[str]) -> Series[bool]:
@@ -353,7 +375,7 @@ class IndicatorSchema(pa.DataFrameModel):
             low, high = rules.percent_bounds(indicator)
             return all(low <= x <= high for x in (v, h) if rules.finite(x))
 
-        percent = np.fromiter((u == "%" for u in df["unit"].tolist()), dtype=bool, count=len(df))
+        percent = (df["unit"] == "%").to_numpy(dtype=bool)
         return rules.per_row_where(percent, ok, df["indicator"], df["unit"], df["value"], df["value_high"])
 
     @pa.dataframe_check(
@@ -376,7 +398,9 @@ class IndicatorSchema(pa.DataFrameModel):
         name="mention_in_evidence", ignore_na=False, error="the mention is not inside its evidence sentence"
     )
     def mention_in_evidence(cls, df: pd.DataFrame) -> Series[bool]:
-        return per_row(lambda m, e: text(m) in text(e), df["mention"], df["evidence"])
+        # text(m) in text(e) row by row, the cells as text by rules.texts (at once for text columns)
+        mentions, sentences = rules.texts(df["mention"]).tolist(), rules.texts(df["evidence"]).tolist()
+        return pd.Series([m in e for m, e in zip(mentions, sentences, strict=True)], index=df.index, dtype=bool)
 
     @pa.dataframe_check(
         name="offsets_span_mention",
@@ -386,7 +410,8 @@ class IndicatorSchema(pa.DataFrameModel):
     def offsets_span_mention(cls, df: pd.DataFrame) -> Series[bool]:
         start = pd.to_numeric(df["char_start"], errors="coerce")
         end = pd.to_numeric(df["char_end"], errors="coerce")
-        return (end - start) == df["mention"].map(lambda m: len(text(m)))
+        lengths = [len(m) for m in rules.texts(df["mention"]).tolist()]  # len(text(m)) of each mention
+        return (end - start) == pd.Series(lengths, index=df.index, dtype=np.int64)
 
     class Config:
         coerce = True
@@ -397,51 +422,51 @@ class IndicatorSchema(pa.DataFrameModel):
 class ProgressSchema(pa.DataFrameModel):
     """progress.csv: per city x indicator series over publish dates, with the change from the previous figure."""
 
-    city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
-    indicator: Series[str] = pa.Field(
+    city: Series[Text] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
+    city_code: Series[Text] = Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
+    indicator: Series[Text] = pa.Field(
         isin=rules.series_indicator_ids(), description="taxonomy id (figures filed as other form no series)"
     )
-    label: Series[str] = pa.Field(nullable=True, description="label of the series")
-    unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
-    period: Series[str] = pa.Field(isin=rules.periods(), description="period kind of the series")
-    publish_date: Series[str] = pa.Field(
+    label: Series[Text] = pa.Field(nullable=True, description="label of the series")
+    unit: Series[Text] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
+    period: Series[Text] = pa.Field(isin=rules.periods(), description="period kind of the series")
+    publish_date: Series[Text] = Field(
         str_matches=rules.DATE_OR_MONTH_RE, description="date of this point (YYYY-MM: a month-only date)"
     )
     value: Series[float] = pa.Field(description="value at this point")
     previous_value: Series[float] = pa.Field(nullable=True, description="value at the previous point")
-    previous_date: Series[str] = pa.Field(
+    previous_date: Series[Text] = Field(
         str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="date of the previous point"
     )
     change: Series[float] = pa.Field(nullable=True, description="value - previous_value")
     change_pct: Series[float] = pa.Field(nullable=True, description="change in percent of previous_value")
-    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="report the point comes from")
-    flags: Series[str] = pa.Field(
+    report_id: Series[Text] = Field(str_matches=rules.ID_RE, description="report the point comes from")
+    flags: Series[Text] = pa.Field(
         nullable=True,
         description="cross-table / cross-time flags on the figures behind this point (; separated; see flags.csv)",
     )
 
-    district: Series[str] = pa.Field(
+    district: Series[Text] = pa.Field(
         nullable=True,
         description="county-level district the series is about (its label then starts with 区名·); empty: city-wide",
     )
-    sources: Series[str] = pa.Field(
+    sources: Series[Text] = pa.Field(
         str_length={"min_value": 1},
         description="every source stating this point, '; ' separated (duplicates across sources are one point)",
     )
     n_reports: Series[int] = pa.Field(ge=1, description="number of reports stating this point")
-    report_ids: Series[str] = pa.Field(
+    report_ids: Series[Text] = pa.Field(
         str_length={"min_value": 16}, description="every report stating this point, '; ' separated, report_id first"
     )
-    indicator_row_id: Series[str] = pa.Field(
+    indicator_row_id: Series[Text] = Field(
         str_matches=r"^[0-9a-f]{16}$", description="the figure of this point in indicators.csv (evidence, URL)"
     )
-    conflict: Series[str] = pa.Field(
+    conflict: Series[Text] = pa.Field(
         nullable=True,
         description="reports of this date disagree: every value stated, '; ' separated; value is the one most "
         "reports state (first in reading order on a tie), never an average",
     )
-    compared_with: Series[str] = pa.Field(
+    compared_with: Series[Text] = pa.Field(
         isin=["previous_figure", "previous_year", ""],
         nullable=True,
         description="previous_figure (levels and other periods) | previous_year (annual figures: the latest "
@@ -527,20 +552,20 @@ class ProgressSchema(pa.DataFrameModel):
 class FlagSchema(pa.DataFrameModel):
     """flags.csv: figures flagged by a cross-table or cross-time check (kept, but worth a look)."""
 
-    indicator_row_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="the flagged figure")
-    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="its report")
-    city: Series[str] = pa.Field(nullable=True, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
-    indicator: Series[str] = pa.Field(isin=rules.indicator_ids(), description="taxonomy id")
-    label: Series[str] = pa.Field(nullable=True, description="label of the figure")
-    unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
-    period: Series[str] = pa.Field(isin=rules.periods(), description="period kind")
-    publish_date: Series[str] = pa.Field(
+    indicator_row_id: Series[Text] = Field(str_matches=rules.ID_RE, description="the flagged figure")
+    report_id: Series[Text] = Field(str_matches=rules.ID_RE, description="its report")
+    city: Series[Text] = pa.Field(nullable=True, description="prefecture-level city")
+    city_code: Series[Text] = Field(str_matches=rules.CODE_RE, nullable=True, description="6-digit code")
+    indicator: Series[Text] = pa.Field(isin=rules.indicator_ids(), description="taxonomy id")
+    label: Series[Text] = pa.Field(nullable=True, description="label of the figure")
+    unit: Series[Text] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
+    period: Series[Text] = pa.Field(isin=rules.periods(), description="period kind")
+    publish_date: Series[Text] = Field(
         str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="publish date of the report"
     )
     value: Series[float] = pa.Field(description="value of the flagged figure")
-    flag: Series[str] = pa.Field(isin=list(rules.FLAGS), description="which check flagged it (README lists them)")
-    detail: Series[str] = pa.Field(str_length={"min_value": 1}, description="what was found, with the other figure")
+    flag: Series[Text] = pa.Field(isin=list(rules.FLAGS), description="which check flagged it (README lists them)")
+    detail: Series[Text] = pa.Field(str_length={"min_value": 1}, description="what was found, with the other figure")
 
     class Config:
         coerce = True
@@ -552,34 +577,34 @@ class FlagSchema(pa.DataFrameModel):
 class ComparisonSchema(pa.DataFrameModel):
     """comparison.csv: every series' latest point and 12-month change, cities side by side per indicator."""
 
-    indicator: Series[str] = pa.Field(description="taxonomy id")
-    indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
-    category: Series[str] = pa.Field(description="indicator category")
-    unit: Series[str] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
-    city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
-    province: Series[str] = pa.Field(nullable=True, description="province of the city")
-    district: Series[str] = pa.Field(nullable=True, description="district of a district series; empty: city-wide")
-    label: Series[str] = pa.Field(nullable=True, description="label of the series (as in progress.csv)")
-    period: Series[str] = pa.Field(isin=rules.periods(), description="period kind of the series")
+    indicator: Series[Text] = pa.Field(description="taxonomy id")
+    indicator_name: Series[Text] = pa.Field(description="Chinese name of the indicator")
+    category: Series[Text] = pa.Field(description="indicator category")
+    unit: Series[Text] = pa.Field(isin=rules.canonical_units(), description="canonical unit")
+    city: Series[Text] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
+    city_code: Series[Text] = Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
+    province: Series[Text] = pa.Field(nullable=True, description="province of the city")
+    district: Series[Text] = pa.Field(nullable=True, description="district of a district series; empty: city-wide")
+    label: Series[Text] = pa.Field(nullable=True, description="label of the series (as in progress.csv)")
+    period: Series[Text] = pa.Field(isin=rules.periods(), description="period kind of the series")
     primary: Series[bool] = pa.Field(
         description="the series that stands for the city in cross-city charts: the indicator's most common unit, "
         "city-wide before district, cumulative > stock > annual > change > unknown, most points, newest"
     )
     n_points: Series[int] = pa.Field(ge=1, description="points in the series")
-    first_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="date of the first point")
-    latest_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="date of the latest point")
+    first_date: Series[Text] = Field(str_matches=DAY_OR_MONTH_RE, description="date of the first point")
+    latest_date: Series[Text] = Field(str_matches=DAY_OR_MONTH_RE, description="date of the latest point")
     latest_value: Series[float] = pa.Field(description="value of the latest point")
-    base_date: Series[str] = pa.Field(
+    base_date: Series[Text] = pa.Field(
         nullable=True, description="date of the point the 12-month change is taken from (9 to 15 months earlier)"
     )
     base_value: Series[float] = pa.Field(nullable=True, description="value at base_date")
     change_12m: Series[float] = pa.Field(nullable=True, description="latest_value - base_value")
     change_12m_pct: Series[float] = pa.Field(nullable=True, description="change_12m in percent of base_value")
-    conflict: Series[str] = pa.Field(nullable=True, description="values that disagree at the latest point")
-    report_id: Series[str] = pa.Field(description="report of the latest point")
-    indicator_row_id: Series[str] = pa.Field(description="figure of the latest point in indicators.csv")
-    url: Series[str] = pa.Field(nullable=True, description="URL of the latest point's report")
+    conflict: Series[Text] = pa.Field(nullable=True, description="values that disagree at the latest point")
+    report_id: Series[Text] = pa.Field(description="report of the latest point")
+    indicator_row_id: Series[Text] = pa.Field(description="figure of the latest point in indicators.csv")
+    url: Series[Text] = pa.Field(nullable=True, description="URL of the latest point's report")
 
     class Config:
         coerce = True
@@ -591,15 +616,15 @@ class ComparisonSchema(pa.DataFrameModel):
 class RejectedSchema(pa.DataFrameModel):
     """rejected.csv: rows that failed validation, with every failed check and the row as read."""
 
-    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="day of the run")
-    table: Series[str] = pa.Field(isin=["reports", "indicators"], description="table the row was meant for")
-    row_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="indicator_row_id or report_id")
-    report_id: Series[str] = pa.Field(nullable=True, description="report of the row")
-    checks: Series[str] = pa.Field(
+    snapshot_date: Series[Text] = Field(str_matches=rules.DATE_RE, description="day of the run")
+    table: Series[Text] = pa.Field(isin=["reports", "indicators"], description="table the row was meant for")
+    row_id: Series[Text] = pa.Field(str_length={"min_value": 1}, description="indicator_row_id or report_id")
+    report_id: Series[Text] = pa.Field(nullable=True, description="report of the row")
+    checks: Series[Text] = pa.Field(
         str_length={"min_value": 1}, description="failed checks, ; separated (column:check or table-level check)"
     )
-    details: Series[str] = pa.Field(nullable=True, description="what each failed check found")
-    row_json: Series[str] = pa.Field(description="the row as read, JSON")
+    details: Series[Text] = pa.Field(nullable=True, description="what each failed check found")
+    row_json: Series[Text] = pa.Field(description="the row as read, JSON")
 
     @pa.check("row_json", name="row_json_object", error="row_json is not a JSON object")
     def row_json_object(cls, s: Series[str]) -> Series[bool]:
@@ -614,20 +639,20 @@ class RejectedSchema(pa.DataFrameModel):
 class CoverageSchema(pa.DataFrameModel):
     """coverage.csv: per city, each indicator it reports (districts included), how much and how fresh."""
 
-    city: Series[str] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
-    city_code: Series[str] = pa.Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
-    province: Series[str] = pa.Field(nullable=True, description="province of the city")
-    indicator: Series[str] = pa.Field(description="taxonomy id")
-    indicator_name: Series[str] = pa.Field(description="Chinese name of the indicator")
-    category: Series[str] = pa.Field(description="indicator category")
+    city: Series[Text] = pa.Field(str_length={"min_value": 1}, description="prefecture-level city")
+    city_code: Series[Text] = Field(str_matches=CODE_RE, nullable=True, description="6-digit code")
+    province: Series[Text] = pa.Field(nullable=True, description="province of the city")
+    indicator: Series[Text] = pa.Field(description="taxonomy id")
+    indicator_name: Series[Text] = pa.Field(description="Chinese name of the indicator")
+    category: Series[Text] = pa.Field(description="indicator category")
     n_series: Series[int] = pa.Field(ge=1, description="series of this indicator (labels, units, periods)")
     n_points: Series[int] = pa.Field(ge=1, description="points over all its series")
     n_reports: Series[int] = pa.Field(ge=1, description="reports stating them")
-    districts: Series[str] = pa.Field(nullable=True, description="districts with series of their own, '; ' separated")
-    first_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="earliest point")
-    latest_date: Series[str] = pa.Field(str_matches=DAY_OR_MONTH_RE, description="latest point")
+    districts: Series[Text] = pa.Field(nullable=True, description="districts with series of their own, '; ' separated")
+    first_date: Series[Text] = Field(str_matches=DAY_OR_MONTH_RE, description="earliest point")
+    latest_date: Series[Text] = Field(str_matches=DAY_OR_MONTH_RE, description="latest point")
     days_since_latest: Series[int] = pa.Field(description="days from latest_date to as_of")
-    as_of: Series[str] = pa.Field(
+    as_of: Series[Text] = Field(
         str_matches=r"^\d{4}-\d{2}-\d{2}$", description="date freshness is measured at: the latest snapshot"
     )
 
@@ -641,13 +666,13 @@ class CoverageSchema(pa.DataFrameModel):
 class RunSchema(pa.DataFrameModel):
     """runs.csv: one row per source per run (not dry runs), appended; `changai sources` reads it."""
 
-    flow_run_id: Series[str] = pa.Field(nullable=True, description="Prefect flow run id")
-    started_at: Series[str] = pa.Field(description="when the run started (ISO 8601, Asia/Shanghai)")
-    finished_at: Series[str] = pa.Field(description="when its data was committed (ISO 8601, Asia/Shanghai)")
-    mode: Series[str] = pa.Field(isin=["ingest", "reprocess"], description="read the sources, or re-parse raw/")
-    source: Series[str] = pa.Field(str_length={"min_value": 1}, description="source id")
-    status: Series[str] = pa.Field(isin=["ok", "failed"], description="did the source as a whole work")
-    reason: Series[str] = pa.Field(nullable=True, description="why it failed")
+    flow_run_id: Series[Text] = pa.Field(nullable=True, description="Prefect flow run id")
+    started_at: Series[Text] = pa.Field(description="when the run started (ISO 8601, Asia/Shanghai)")
+    finished_at: Series[Text] = pa.Field(description="when its data was committed (ISO 8601, Asia/Shanghai)")
+    mode: Series[Text] = pa.Field(isin=["ingest", "reprocess"], description="read the sources, or re-parse raw/")
+    source: Series[Text] = pa.Field(str_length={"min_value": 1}, description="source id")
+    status: Series[Text] = pa.Field(isin=["ok", "failed"], description="did the source as a whole work")
+    reason: Series[Text] = pa.Field(nullable=True, description="why it failed")
     discovered: Series[int] = pa.Field(ge=0, description="documents the source listed")
     fetched: Series[int] = pa.Field(ge=0, description="documents read from the source")
     new_reports: Series[int] = pa.Field(ge=0, description="reports seen for the first time")
@@ -664,10 +689,10 @@ class RunSchema(pa.DataFrameModel):
 class RetractedSchema(pa.DataFrameModel):
     """retracted.csv: indicator rows withdrawn that day (a re-parse changed them)."""
 
-    indicator_row_id: Series[str] = pa.Field(str_matches=rules.ID_RE, unique=True, description="withdrawn row")
-    report_id: Series[str] = pa.Field(str_matches=rules.ID_RE, description="its report")
-    snapshot_date: Series[str] = pa.Field(str_matches=rules.DATE_RE, description="day of withdrawal")
-    reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="why it was withdrawn")
+    indicator_row_id: Series[Text] = Field(str_matches=rules.ID_RE, unique=True, description="withdrawn row")
+    report_id: Series[Text] = Field(str_matches=rules.ID_RE, description="its report")
+    snapshot_date: Series[Text] = Field(str_matches=rules.DATE_RE, description="day of withdrawal")
+    reason: Series[Text] = pa.Field(str_length={"min_value": 1}, description="why it was withdrawn")
 
     class Config:
         coerce = True

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -192,7 +193,7 @@ def validate_batch(
       becomes no_indicators, and the reason says how many were rejected.
     """
     reports = reports.drop_duplicates("report_id", keep="last") if not reports.empty else reports
-    indicators = indicators.drop_duplicates() if not indicators.empty else indicators
+    indicators = _drop_duplicate_rows(indicators, "indicator_row_id") if not indicators.empty else indicators
     with validation_context(as_of=day):
         valid_reports, rejected_reports = split_valid(reports, "reports", day)
         if not rejected_reports.empty:
@@ -225,6 +226,19 @@ def validate_batch(
     return valid_reports, valid_ind, rejected
 
 
+def _drop_duplicate_rows(rows: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """rows.drop_duplicates(), comparing only the rows whose id repeats: a row the same as an earlier one
+    has its id, and comparing every column of 8 300 figures (their sentences) cost ~15 ms a batch."""
+    if id_column not in rows.columns:
+        return rows.drop_duplicates()
+    repeated = rows[id_column].duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return rows
+    again = np.zeros(len(rows), dtype=bool)
+    again[repeated] = rows[repeated].duplicated().to_numpy()
+    return rows[~again]
+
+
 def _in_order_read(rows: pd.DataFrame, id_column: str, read: pd.Series) -> pd.DataFrame:
     """`rows` sorted by where their id first comes in `read` (stable): rows come out in the order they
     were read, so a run validated batch by batch gives the same tables as one validated at once."""
@@ -244,13 +258,11 @@ def _recount(reports: pd.DataFrame, valid_ind: pd.DataFrame, rejected_ind: pd.Da
     lost = rejected_ind.groupby("report_id").size() if not rejected_ind.empty else pd.Series(dtype=int)
     out = reports.copy()
     out["n_indicators"] = out["report_id"].map(kept).fillna(0).astype(int)
-    for i, row in out.iterrows():
-        n_lost = int(lost.get(row["report_id"], 0))
-        if row["status"] != "ok" or not n_lost:
-            continue
-        total = n_lost + row["n_indicators"]
-        note = f"{n_lost} of {total} figures failed validation (see rejected.csv)"
-        if row["n_indicators"] == 0:
+    # only reports that were ok and lost figures change (iterating every row cost ~5 ms a batch)
+    for i in out.index[(out["status"] == "ok") & out["report_id"].isin(lost.index[lost > 0])]:
+        n_lost, n_kept = int(lost[out.at[i, "report_id"]]), out.at[i, "n_indicators"]
+        note = f"{n_lost} of {n_lost + n_kept} figures failed validation (see rejected.csv)"
+        if n_kept == 0:
             out.at[i, "status"] = "no_indicators"
-        out.at[i, "reason"] = "; ".join(r for r in (text(row["reason"]), note) if r)
+        out.at[i, "reason"] = "; ".join(r for r in (text(out.at[i, "reason"]), note) if r)
     return out
