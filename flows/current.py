@@ -17,6 +17,7 @@ from flows.duplicates import mark_duplicates
 from flows.failpoints import failpoint
 from flows.fold import fold_to_file
 from flows.freshness import fresh_counts, write_stamp
+from flows.gcfreeze import gc_frozen
 from flows.progress import build_progress
 from flows.site import build_site
 from flows.store import DataStore
@@ -75,6 +76,13 @@ def rebuild_current(store: DataStore) -> dict[str, Any]:
     columns the other tables need, and every frame is dropped before the site, which reads the
     tables just written (progress handed over typed, as the site would read it).
     """
+    # what the process held before (a run: Prefect's state, the parsers' tables) is left out of the
+    # rebuild's garbage collections, which would scan it every time
+    with gc_frozen(collect_first=True):
+        return _rebuild_current(store)
+
+
+def _rebuild_current(store: DataStore) -> dict[str, Any]:
     root = store.root
     folded = fold_to_file(store, root / "indicators.csv", DERIVE_COLUMNS, {"evidence": _parts_sentences_only})
     failpoint("current-written")

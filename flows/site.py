@@ -16,7 +16,7 @@ from flows.compare import build_comparison, build_coverage, prepare_progress, wr
 from flows.csvio import atomic_file, atomic_write_bytes
 from flows.display import PALETTE, PERIOD_NAMES, format_change, format_pct, indicator_name, indicator_order
 from flows.fs import sync_files
-from flows.gcfreeze import freeze_more, gc_frozen
+from flows.gcfreeze import freeze_more, gc_frozen, gc_paused
 from flows.site_data import (
     FIGURE_COLUMNS,
     CityView,
@@ -266,13 +266,14 @@ def _build_site(data_dir: Path, as_of: str | None, progress: pd.DataFrame | None
 
     lookup = Lookup(given.indicators, reports)
     del given  # the lookup holds what the pages read of the indicator rows
-    views = series_views(progress, lookup, prepared=True)
-    cities = city_views(views, reports, lookup)
+    with gc_paused():  # ~250 000 figures and series, alive until the last page, and no cycles among them
+        views = series_views(progress, lookup, prepared=True)
+        cities = city_views(views, reports, lookup)
+        by_key = {(s.city, s.indicator, s.label, s.unit, s.period): s for s in views}
+    freeze_more()
     for i, c in enumerate(sorted(cities, key=lambda c: (c.code or "999999", c.city))):
         c.color = PALETTE[i % len(PALETTE)]
-    by_key = {(s.city, s.indicator, s.label, s.unit, s.period): s for s in views}
     by_city = {c.city: c for c in cities}
-    freeze_more()  # ~250 000 figures and series, alive until the last page
     sections = _comparison_sections(comparison, by_key, by_city)
 
     site = data_dir / SITE_DIR
