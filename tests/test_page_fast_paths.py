@@ -7,12 +7,16 @@ BeautifulSoup reading for parsers.html_text's lxml walk.
 
 from __future__ import annotations
 
+import html
 import random
+import re
 
 import pytest
 from bs4 import BeautifulSoup
 
+from parsers import detect
 from parsers.html_text import parse_html, parse_html_with_bs4
+from parsers.normalize import PINYIN_ANNOTATION_RE
 from parsers.pagetools import BODY_SELECTORS, first_selected
 from parsers.simple_select import is_simple, select_simple
 
@@ -111,3 +115,63 @@ def test_lxml_walk_reads_random_pages_as_bs4(seed: int) -> None:
     # whitespace-only runs (ASCII or not), <pre>, comments, scripts and entities between tags
     for page in PAGES[seed : seed + 50]:
         assert parse_html(page) == parse_html_with_bs4(page)
+
+
+def _detect_plain(text: str) -> str | None:
+    """parsers.detect.detect_family before its substring tests: every regex over the whole head."""
+    head = text[:200_000]
+    if detect.FOUNDER_RE.search(head):
+        return "founder_epaper"
+    if detect.LZNEWS_RE.search(head):
+        return "lznews"
+    if len(PINYIN_ANNOTATION_RE.findall(html.unescape(head))) >= detect.MIN_PINYIN_NOTES:
+        return "trad_mirror"
+    plain = re.sub(r"<[^>]+>|&nbsp;", " ", head)
+    if detect.BREADCRUMB_RE.search(plain) and detect.INFO_LINE_RE.search(plain):
+        return "district_cms"
+    return None
+
+
+# pieces of each family's signature, whole or broken by markup, case or a look-alike (ſ folds onto s)
+SIGNATURE_PIECES = (
+    "版权归鲁中网",
+    "版权归鲁中<b>网",
+    "www.lznews.cn",
+    "LZNEWS.CN",
+    "lzneWS.Cn",
+    "lzneſ.cn",
+    "lznews.c n",
+    "lznews&#46;cn",
+    "x.cn",
+    ".CN",
+    "您现在的位置:",
+    "当前位置 是 ：",
+    "您现在的<span>位置</span>:",
+    "当前位&nbsp;置:",
+    "位置",
+    "时间:2023-05-01 来源:",
+    "时间 ： 2023-5-1 09:00 来源：",
+    "發(fā)展",
+    "產(chǎn)業(yè)",
+    "工(gōng)",
+    "發(fā)展產(chǎn)業(yè)",
+    "發&#40;fā&#41;產(chǎn)業(yè)",
+    "發&#40;fa&#41;",
+    "<!-- enpproperty -->",
+    "<founder-content>",
+    "（ma）",
+    "(ma)",
+)
+
+
+def test_family_detection_is_the_plain_regex_reading() -> None:
+    rng = random.Random(7)
+    families = set()
+    for page in PAGES:
+        pieces = [page[: len(page) // 2], *rng.sample(SIGNATURE_PIECES, rng.randint(0, 9)), page[len(page) // 2 :]]
+        rng.shuffle(pieces)
+        text = "".join(pieces)
+        found = detect.detect_family(text)
+        assert found == _detect_plain(text), text
+        families.add(found)
+    assert families == {None, "founder_epaper", "lznews", "trad_mirror", "district_cms"}
