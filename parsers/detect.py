@@ -22,15 +22,32 @@ def detect_family(text: str) -> str | None:
     head = text[:200_000]
     if FOUNDER_RE.search(head):
         return "founder_epaper"
-    if LZNEWS_RE.search(head):
+    if _has_lznews_mark(head):
         return "lznews"
     # Big5 has no tone letters: mirrors write 發(f&#257;), so entities are undone before counting
     if len(PINYIN_ANNOTATION_RE.findall(html.unescape(head))) >= MIN_PINYIN_NOTES:
         return "trad_mirror"
+    # the breadcrumb's 位置 is in the markup as it is in the text without tags (those are replaced by
+    # spaces, which part two characters): a page without it is no district page, and is not stripped
+    if "位置" not in head:
+        return None
     plain = re.sub(r"<[^>]+>|&nbsp;", " ", head)
     if BREADCRUMB_RE.search(plain) and INFO_LINE_RE.search(plain):
         return "district_cms"
     return None
+
+
+# Every spelling of ".cn" that LZNEWS_RE's case-insensitive lznews\.cn can match (no other character
+# folds onto ".", "c" or "n"): a page with none of them and without 版权归鲁中网 needs no regex scan,
+# which cost 50 µs over a 20 KB page (a case-insensitive pattern is tested at every character).
+_CN_SPELLINGS = (".cn", ".CN", ".Cn", ".cN")
+
+
+def _has_lznews_mark(head: str) -> bool:
+    """Whether LZNEWS_RE finds a match in `head`."""
+    if "版权归鲁中网" in head:
+        return True
+    return any(s in head for s in _CN_SPELLINGS) and LZNEWS_RE.search(head) is not None
 
 
 def detect_parser(content: bytes, url: str, declared_charset: str | None = None, default: str = "generic") -> str:

@@ -12,7 +12,7 @@ from parsers.figure_place import figure_place
 from parsers.model import Mention, ParsedPage, Place
 from parsers.places import resolve_report_place
 from parsers.registry import get_parser
-from parsers.segments import SpanIndex, sentence_spans
+from parsers.segments import Span, SpanIndex, sentence_spans
 
 # Limits for untrusted input (README "Data safety and validation"). Real reports are a few KB of
 # text with sentences under 400 characters; extraction time grows with figures x sentence length,
@@ -43,20 +43,20 @@ def locate_figures(text: str, mentions: list[Mention], report_place: Place | Non
     """Give each figure its own place when its clause is about the province, the country or a district."""
     index = SpanIndex(text)
     previous: Mention | None = None
+    previous_sentence: Span | None = None
     for m in mentions:
         sentence = index.sentence_at(m.char_start)
         clause = index.clause_at(m.char_start)
         found = figure_place(text, clause.start, sentence.start, m.char_start, report_place)
         m.scope, m.place = found.scope, found.place
-        subtotal = text[clause.start : m.char_start].lstrip().startswith("其中")
         if (
             found.scope == "report"
-            and subtotal
             and previous is not None
-            and index.sentence_at(previous.char_start) == sentence
+            and previous_sentence == sentence
+            and text[clause.start : m.char_start].lstrip().startswith("其中")
         ):
             m.scope, m.place = previous.scope, previous.place  # a sub-total is where its total is
-        previous = m
+        previous, previous_sentence = m, sentence
 
 
 def complete_date(page: ParsedPage, url: str, latest: date) -> tuple[str, str]:

@@ -87,3 +87,37 @@ def test_core_passes_runs_the_core_over_synthetic_reports(capsys) -> None:
     assert main(["--n", "4", "--passes", "2"]) == 0
     figures = int(capsys.readouterr().out.split()[0])
     assert figures > 0
+
+
+def test_bench_parse_times_process_refs_and_keeps_its_rows(tmp_path, capsys) -> None:
+    import pickle
+
+    from benchmarks import bench_parse
+    from benchmarks.synth import write_reports
+
+    inbox = tmp_path / "inbox"
+    write_reports(inbox, 6, seed=2)
+    rows_out = tmp_path / "rows.pkl"
+    bench_parse.main(
+        [
+            "--inbox",
+            str(inbox),
+            "--workdir",
+            str(tmp_path / "work"),
+            "--repeat",
+            "2",
+            "--parts",
+            "--rows-out",
+            str(rows_out),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert printed.count("pass: CPU") == 2 and "6 reports from" in printed
+    assert re.search(r"extract +\d+\.\d{3} ms", printed) and "raw keeping" in printed
+    [(reports, indicators, _, processed)] = pickle.loads(rows_out.read_bytes())
+    assert len(reports) == len(processed) == 6 and indicators
+    assert {r["fetched_at"] for r in reports} == {bench_parse.FETCHED_AT}
+    assert not list((tmp_path / "work").iterdir())  # the data folder it kept raw/ in is gone
+    import parsers.report
+
+    assert parsers.report.extract.__module__ == "parsers.extract"  # the steps' wrappers are taken off
