@@ -168,7 +168,7 @@ class Figure:
 
     def release(self) -> None:
         """Drop the looked-up fields (read again, they are looked up again)."""
-        try:  # all set at once by _look_up: one statement (a try per field cost ~1 s over a 10 000-report site)
+        try:  # all set at once by _look_up: one statement, not a try per field (~200 000 figures a site)
             del self.text, self.evidence, self.before, self.mention, self.after, self.source, self.url, self.others
         except AttributeError:
             for name in Figure.LOOKED_UP:
@@ -355,20 +355,6 @@ class Lookup:
             made = Source(r["source"], r["title"] or r["url"], safe_url(r["url"]), r["publish_date"]) if r else None
             self._sources[report_id] = made
         return self._sources[report_id]
-
-    def figure(self, point: dict) -> Figure:
-        """The Figure of a progress row (a dict of SERIES_COLUMNS; conflict and flags may be missing)."""
-        return Figure(
-            self,
-            point["publish_date"],
-            point["value"],
-            point["unit"],
-            point["indicator_row_id"],
-            point["report_id"],
-            point["report_ids"],
-            point.get("conflict", ""),
-            point.get("flags", ""),
-        )
 
     def release_figures(self) -> None:
         """Drop the fields pages looked up so far (call when a page is written: memory stays one page's)."""

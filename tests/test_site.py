@@ -233,3 +233,14 @@ def test_the_progress_table_handed_over_builds_the_site_progress_csv_builds(tmp_
         }
         pages[handed]["comparison.csv"] = (data / "comparison.csv").read_text(encoding="utf-8")
     assert len(pages[True]) >= 4 and pages[True] == pages[False]
+
+
+def test_a_figure_without_its_indicator_row_or_a_column_reads_the_defaults() -> None:
+    """site_data._RowsById: a figure whose row is not in indicators.csv, or a table without a column."""
+    from flows.site_data import FIGURE_COLUMNS, FIGURE_DEFAULTS, _RowsById
+
+    table = pd.DataFrame({"indicator_row_id": ["a", "b"], "evidence": ["句一", None], "qualifier": ["approx", "range"]})
+    rows = _RowsById(table, "indicator_row_id", FIGURE_COLUMNS, FIGURE_DEFAULTS)
+    assert rows.row(rows.position("a")) == ("approx", "", "句一", "", "", "")
+    assert rows.row(rows.position("b")) == ("range", "", "", "", "", "")
+    assert rows.position("missing") is None and rows.row(None) == FIGURE_DEFAULTS
