@@ -251,7 +251,6 @@ def build_site(data_dir: Path | str, as_of: str | None = None, progress: pd.Data
 
 
 def _build_site(data_dir: Path, as_of: str | None, progress: pd.DataFrame | None) -> dict:
-    data_dir = Path(data_dir)
     as_of = as_of or as_of_date(data_dir)
     # the columns the comparison, coverage and evidence need (all 24 of 300 000+ rows doubled a run's peak
     # memory), of the rows progress shows

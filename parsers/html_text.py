@@ -161,7 +161,7 @@ def _lxml_block_text(node: etree._Element) -> str:
     return "".join(pieces)
 
 
-ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
+_ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
 PRESERVE_WHITESPACE_TAGS = ("pre", "textarea")
 
 
@@ -169,7 +169,7 @@ def _piece(text: str, preserve: bool) -> str:
     # as bs4 does: a run of ASCII whitespace between tags is one newline (or space) outside <pre>.
     # (strip() leaves "" exactly when every character is one of them; deleting them with
     # str.translate, as before, looked up every character of the text in a dict: 40 % of the walk)
-    if preserve or text.strip(ASCII_SPACES):
+    if preserve or text.strip(_ASCII_SPACES):
         return text
     return "\n" if "\n" in text else " "
 
