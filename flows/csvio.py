@@ -14,6 +14,8 @@ from typing import IO, Any
 
 import pandas as pd
 
+from flows.csvrows import rows_text
+
 ENCODING = "utf-8-sig"  # the BOM makes Excel and WPS show Chinese correctly; pandas strips it
 # CRLF (RFC 4180): with it the CSV writer also quotes a bare \r inside a cell; with "\n" alone a
 # stray \r from a document split the row in two on reading.
@@ -145,11 +147,26 @@ def csv_bytes(df: pd.DataFrame, columns: list[str]) -> bytes:
     return buf.getvalue().encode(ENCODING)
 
 
+WRITE_BLOCK_ROWS = 20_000  # rows joined as text at a time: the text of a block, not of the table, is held
+
+
 def write_csv(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
     """csv_bytes(df, columns) written atomically, streamed to the file rather than built in memory:
-    a 300 000-row table is ~150 MB of text."""
+    a 300 000-row table is ~150 MB of text.
+
+    The rows are joined by flows/csvrows.py (the characters of to_csv, ~2.3 x quicker: progress.csv's
+    188 000 rows 2.4 -> 1.0 s CPU), a block at a time; a block holding cells of another kind than
+    text or numbers goes through to_csv."""
+    out = _escaped(df, columns)
     with atomic_file(path, "w", encoding=ENCODING, newline="") as f:
-        _escaped(df, columns).to_csv(f, index=False, lineterminator=LINE_END)
+        out.iloc[:0].to_csv(f, index=False, lineterminator=LINE_END)  # the header line
+        for at in range(0, len(out), WRITE_BLOCK_ROWS):
+            block = out.iloc[at : at + WRITE_BLOCK_ROWS]
+            text = rows_text(block, LINE_END)
+            if text is None:
+                block.to_csv(f, index=False, header=False, lineterminator=LINE_END)
+            else:
+                f.write(text)
 
 
 def read_csv(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:
