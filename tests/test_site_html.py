@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from flows.site import _environment
+from flows.site_pages import environment as _environment
 from flows.site_data import Source
 from flows.site_html import evidence_items, figure
 
