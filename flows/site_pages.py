@@ -34,6 +34,9 @@ from flows.site_html import evidence_block, figure, kpi_card, series_rows
 TEMPLATES = Path(__file__).parent / "templates"
 # the page worker; a test swaps it for a command that fails
 WORKER_COMMAND = [sys.executable, "-m", "flows.site_pages"]
+# seconds finish() waits for the worker after the last page was handed over (a 10 000-report site's share
+# takes ~3 s): a worker stuck on something is stopped and reported rather than holding the run forever
+WORKER_TIMEOUT = 1800.0
 
 
 def environment():
@@ -127,7 +130,15 @@ class PageWorker:
     def finish(self) -> None:
         """Wait for the worker to write every page submitted; SitePagesError if it did not."""
         assert self._proc is not None and self._stderr is not None
-        out, _ = self._proc.communicate()  # closes its stdin: the worker ends once every page is written
+        try:  # closes its stdin: the worker ends once every page is written
+            out, _ = self._proc.communicate(timeout=WORKER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            out, _ = self._proc.communicate()
+            raise SitePagesError(
+                f"the site's page worker (pid {self._proc.pid}) did not finish {len(self._submitted)} pages "
+                f"within {WORKER_TIMEOUT:g} s: stopped"
+            ) from None
         written = None
         if self._proc.returncode == 0:
             try:

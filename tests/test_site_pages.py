@@ -101,11 +101,13 @@ def test_pages_written_by_the_worker_are_the_pages_written_here(
     assert not list((there / "site").glob(".*.tmp"))
 
 
-# a worker that reads its first job and dies, two ways
+# a worker that reads its first job and dies, two ways, or never finishes
 FAILING = {
     "exit": "import sys; sys.stdin.readline(); sys.exit('page worker: cannot render')",
     "killed": "import os, signal, sys; sys.stdin.readline(); os.kill(os.getpid(), signal.SIGKILL)",
+    "stuck": "import sys, time; sys.stdin.readline(); time.sleep(600)",
 }
+EXPECTED = {"exit": "cannot render", "killed": "exited with -9", "stuck": "did not finish"}
 WORKING = list(site_pages.WORKER_COMMAND)
 
 
@@ -132,12 +134,13 @@ def test_a_failed_worker_is_an_error_and_the_rebuild_stays_pending(
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the jobs wait for the worker
     monkeypatch.setattr(site_pages, "WORKER_COMMAND", [sys.executable, "-c", FAILING[how]])
+    monkeypatch.setattr(site_pages, "WORKER_TIMEOUT", 2.0)
     store.mark_rebuild_pending()  # as a commit leaves it
     with pytest.raises(SitePagesError) as failed:
         rebuild_current(store)
     message = str(failed.value)
     assert "page worker" in message and "pages" in message
-    assert ("cannot render" in message) if how == "exit" else ("-9" in message)
+    assert EXPECTED[how] in message
     assert (data / REBUILD_PENDING).exists()  # the next run rebuilds
     assert list(scratch.iterdir()) == []  # the jobs it did not read are gone
     # nothing lost: every page is there (the ones it was to write, from the last rebuild), and a
