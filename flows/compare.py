@@ -12,6 +12,7 @@ from flows.csvio import write_csv
 from flows.display import indicator_order
 from flows.groups import group_positions, iter_groups
 from flows.progress import LIST_SEPARATOR, SERIES_KEYS, parse_day
+from flows.site_views import PERIOD_RANK
 from parsers.classify import taxonomy
 from validations.schemas import TABLE_SCHEMAS, columns_of
 
@@ -24,7 +25,6 @@ BASE_MAX_DAYS = 457
 # Which of a city's series stands for it in a cross-city comparison: the indicator's most common
 # unit (so cities can be compared at all), city-wide before a district's, levels before flows,
 # the longest and newest.
-PERIOD_RANK = {"cumulative": 0, "stock": 1, "annual": 2, "change": 3, "unknown": 4}
 
 
 def _num(s: pd.Series) -> pd.Series:

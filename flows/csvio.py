@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pandas as pd
+
+from flows.atomic import (  # noqa: F401 (re-exported: callers import them from here)
+    TEMP_SUFFIX,
+    atomic_file,
+    atomic_write_bytes,
+    fsync_dir,
+    fsync_file,
+    temp_name_prefix,
+)
+from flows.csvrows import rows_text
 
 ENCODING = "utf-8-sig"  # the BOM makes Excel and WPS show Chinese correctly; pandas strips it
 # CRLF (RFC 4180): with it the CSV writer also quotes a bare \r inside a cell; with "\n" alone a
@@ -24,63 +30,6 @@ RISKY_FIRST = (*FORMULA_STARTS, ESCAPE)
 # A plain signed number is data to a spreadsheet, not a formula: -60 or -1.5e3 stay as written
 # so that pandas reads numeric columns unchanged ("+1" is still escaped: Excel evaluates it).
 PLAIN_NUMBER_RE = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-TEMP_SUFFIX = ".tmp"
-
-
-def temp_name_prefix(target: Path) -> str:
-    """Temp files of a write to `target` are `.<name>.<random>.tmp` in the same folder (recover() removes them)."""
-    return f".{target.name}."
-
-
-@contextmanager
-def atomic_file(path: Path, mode: str = "wb", durable: bool = True, **open_args: Any) -> Iterator[IO]:
-    """A temp file in `path`'s folder, renamed over `path` when the block ends without error (removed
-    otherwise): readers see old or new, never half. durable=False skips the fsyncs: still atomic for
-    a killed process, and the caller makes the file durable later (raw documents: one filesystem
-    sync just before the commit that uses them)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **open_args) as f:
-            yield f
-            f.flush()
-            if durable:
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if durable:
-        fsync_dir(path.parent)
-
-
-def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
-    """`data` written to `path` atomically (atomic_file)."""
-    with atomic_file(path, durable=durable) as f:
-        f.write(data)
-
-
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable (a crash after it cannot bring the old entry back)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def neutralise_cell(value: object) -> object:
@@ -145,11 +94,26 @@ def csv_bytes(df: pd.DataFrame, columns: list[str]) -> bytes:
     return buf.getvalue().encode(ENCODING)
 
 
+WRITE_BLOCK_ROWS = 20_000  # rows joined as text at a time: the text of a block, not of the table, is held
+
+
 def write_csv(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
     """csv_bytes(df, columns) written atomically, streamed to the file rather than built in memory:
-    a 300 000-row table is ~150 MB of text."""
+    a 300 000-row table is ~150 MB of text.
+
+    The rows are joined by flows/csvrows.py (the characters of to_csv, ~2.3 x quicker: progress.csv's
+    188 000 rows 2.4 -> 1.0 s CPU), a block at a time; a block holding cells of another kind than
+    text or numbers goes through to_csv."""
+    out = _escaped(df, columns)
     with atomic_file(path, "w", encoding=ENCODING, newline="") as f:
-        _escaped(df, columns).to_csv(f, index=False, lineterminator=LINE_END)
+        out.iloc[:0].to_csv(f, index=False, lineterminator=LINE_END)  # the header line
+        for at in range(0, len(out), WRITE_BLOCK_ROWS):
+            block = out.iloc[at : at + WRITE_BLOCK_ROWS]
+            text = rows_text(block, LINE_END)
+            if text is None:
+                block.to_csv(f, index=False, header=False, lineterminator=LINE_END)
+            else:
+                f.write(text)
 
 
 def read_csv(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:

@@ -27,6 +27,8 @@ DERIVING_MODULES = (
     "flows/compare.py",
     "flows/site.py",
     "flows/site_data.py",
+    "flows/site_views.py",
+    "flows/site_pages.py",
     "flows/charts.py",
     "flows/display.py",
     "validations/flags.py",

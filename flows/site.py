@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from flows.compare import build_comparison, build_coverage, prepare_progress, write_tables
-from flows.csvio import atomic_file, atomic_write_bytes
+from flows.csvio import atomic_write_bytes
 from flows.display import PALETTE, PERIOD_NAMES, format_change, format_pct, indicator_name, indicator_order
 from flows.fs import sync_files
 from flows.gcfreeze import freeze_more, gc_frozen, gc_paused
@@ -28,14 +27,20 @@ from flows.site_data import (
     rank_series,
     series_views,
 )
-from flows.site_html import evidence_block, figure, kpi_card, series_rows
 from flows.site_input import read_site_input
+from flows.site_pages import PageWorker, environment, split_pages, write_page
 
 SITE_DIR = "site"
 SITE_INDICATOR_COLUMNS = ["indicator_row_id", "city", "province", *FIGURE_COLUMNS]
 CHART_DIR = "charts"
 MANIFEST = "manifest.json"
 TEMPLATES = Path(__file__).parent / "templates"
+# the city pages of a site of this many points or more are shared with a second process (flows/site_pages.py):
+# below, its start (~0.2 s of the other core) is more than the pages cost
+PAGE_WORKER_MIN_POINTS = 20_000
+# of the city pages' points, the worker's part: the run's process also writes the index page (~0.8 s at
+# 10 000 reports) and pickles the worker's pages (~6 µs a point, ~21 µs to render it here, ~27 µs there)
+PAGE_WORKER_SHARE = 0.6
 MAX_PANELS = 9  # small multiples per city: three rows of three stay readable on a laptop screen
 STRIP_PANELS = 3  # the index shows each city's top three series in one row
 MAX_CITY_CARDS = 12  # the index details this many cities; every city has its page and a row in the list
@@ -92,24 +97,6 @@ def as_of_date(data_dir: Path) -> str:
         sorted(p.name for p in snaps.iterdir() if p.is_dir() and not p.name.startswith(".")) if snaps.exists() else []
     )
     return days[-1] if days else datetime.now(TZ).date().isoformat()
-
-
-def _environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"], default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["period_names"] = PERIOD_NAMES
-    env.globals["evidence_block"] = evidence_block
-    env.globals["figure"] = figure
-    env.globals["series_rows"] = series_rows
-    env.globals["kpi_card"] = kpi_card
-    return env
 
 
 def _comparison_sections(
@@ -232,29 +219,35 @@ def _remove_stale(folder: Path, keep: set[str], pattern: str) -> None:
             p.unlink(missing_ok=True)
 
 
-def _write_page(path: Path, pieces: Iterator[str], batch: int = 50_000) -> None:
-    """A page written as its template yields it (the bytes of render()): render() first holds every
-    piece, millions of small strings on the index page (~100 MB at 10 000 reports).
-    No fsync per page (330 of them cost ~2 s): build_site syncs them all at once."""
-    with atomic_file(path, "w", durable=False, encoding="utf-8", newline="") as f:
-        for part in iter(lambda: list(islice(pieces, batch)), []):
-            f.write("".join(part))
-
-
-def build_site(data_dir: Path | str, as_of: str | None = None, progress: pd.DataFrame | None = None) -> dict:
+def build_site(
+    data_dir: Path | str,
+    as_of: str | None = None,
+    progress: pd.DataFrame | None = None,
+    page_worker: bool | None = None,
+) -> dict:
     """Rebuild comparison.csv, coverage.csv and the report site from the current tables of data_dir.
 
     `progress`: progress.csv's table as prepare_progress gives it, when the caller has just written it
-    (flows/current.py): reading 190 000 rows back costs ~0.8 s. Otherwise progress.csv is read."""
-    with gc_frozen():  # the figures and series the pages read stay alive throughout: left out of collections
-        return _build_site(Path(data_dir), as_of, progress)
+    (flows/current.py): reading 190 000 rows back costs ~0.8 s. Otherwise progress.csv is read.
+    `page_worker`: write a share of the city pages in a second process (flows/site_pages.py; the same
+    bytes); None: when the machine has another core and the site PAGE_WORKER_MIN_POINTS points.
+    flows.site_pages.SitePagesError when that process fails (what it was handed may be missing)."""
+    # the figures and series the pages read stay alive throughout: left out of collections
+    with gc_frozen(), PageWorker() as pages:  # no process until started; stopped if this fails
+        return _build_site(Path(data_dir), as_of, progress, page_worker, pages)
 
 
-def _build_site(data_dir: Path, as_of: str | None, progress: pd.DataFrame | None) -> dict:
+def _build_site(
+    data_dir: Path, as_of: str | None, progress: pd.DataFrame | None, page_worker: bool | None, pages: PageWorker
+) -> dict:
     as_of = as_of or as_of_date(data_dir)
     # the columns the comparison, coverage and evidence need (all 24 of 300 000+ rows doubled a run's peak
     # memory), of the rows progress shows
     given = read_site_input(data_dir, SITE_INDICATOR_COLUMNS, progress)
+    if page_worker is None:
+        page_worker = len(given.progress) >= PAGE_WORKER_MIN_POINTS and (os.cpu_count() or 1) > 1
+    if page_worker:
+        pages.start()  # now: its imports overlap the comparison and the views below
     reports, n_figures = given.reports, given.n_figures
     # typed once for the three steps below (each made its own copy); the text frame is dropped
     progress = prepare_progress(given.progress) if progress is None else progress
@@ -303,7 +296,7 @@ def _build_site(data_dir: Path, as_of: str | None, progress: pd.DataFrame | None
     for pattern in ("*.svg", "*.png"):  # PNGs: charts of versions before the SVG charts
         _remove_stale(charts_dir, keep_charts, pattern)
 
-    env = _environment()
+    env = environment()
     css = (TEMPLATES / "site.css").read_text(encoding="utf-8")
     generated = datetime.now(TZ).strftime("%Y-%m-%d %H:%M")
     common = {"css": css, "as_of": as_of, "generated": generated, "warnings": warnings}
@@ -324,25 +317,35 @@ def _build_site(data_dir: Path, as_of: str | None, progress: pd.DataFrame | None
         kpis=KPIS_ON_INDEX,
     )
     index_path = site / "index.html"
-    _write_page(index_path, index_pieces)
+    # the worker's pages first: it writes them while this process writes the index and the others
+    weights = [sum(len(s.points) for s in c.series) for c in cities]
+    remote = split_pages(weights, PAGE_WORKER_SHARE) if pages.started else [False] * len(cities)
+    for c, there in zip(cities, remote, strict=True):
+        if there:
+            context = {**common, "c": c, "chart": city_charts.get(c.city), "kpis": KPIS_ON_CITY}
+            pages.submit(site / f"{c.slug}.html", "city.html", context)
+    write_page(index_path, index_pieces)
     lookup.release_figures()
-    pages = {"index.html"}
+    written = {"index.html"}
     city_template = env.get_template("city.html")
-    for c in cities:
-        _write_page(
-            site / f"{c.slug}.html",
-            city_template.generate(**common, c=c, chart=city_charts.get(c.city), kpis=KPIS_ON_CITY),
-        )
-        lookup.release_figures()
-        pages.add(f"{c.slug}.html")
-    _remove_stale(site, pages, "city-*.html")
-    sync_files(site, [site / p for p in sorted(pages)])
+    for c, there in zip(cities, remote, strict=True):
+        if not there:
+            write_page(
+                site / f"{c.slug}.html",
+                city_template.generate(**common, c=c, chart=city_charts.get(c.city), kpis=KPIS_ON_CITY),
+            )
+            lookup.release_figures()
+        written.add(f"{c.slug}.html")
+    if pages.started:
+        pages.finish()
+    _remove_stale(site, written, "city-*.html")
+    sync_files(site, [site / p for p in sorted(written)])
     for path in site.rglob("*"):
         if path.is_file():
             path.chmod(0o644)  # temp files are created 0600; a web server or colleague must read the site
     return SiteResult(
         index=str(index_path.resolve()),
-        pages=len(pages),
+        pages=len(written),
         charts=len(made),
         charts_drawn=sum(r.drawn for r in made),
         comparison=len(comparison),

@@ -2,70 +2,37 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
-from dataclasses import dataclass
 from operator import itemgetter
-from urllib.parse import urlsplit
 
 import pandas as pd
 
-from flows.compare import PERIOD_RANK, prepare_progress
+from flows.compare import prepare_progress
 from flows.display import (
     CATEGORY_NAMES,
     PERIOD_NAMES,
     format_change,
     format_pct,
-    format_value,
     indicator_category,
     indicator_name,
-    indicator_order,
     series_title,
 )
 from flows.groups import group_positions
 from flows.progress import LIST_SEPARATOR, SERIES_KEYS
-
-# Indicators users look for first (the reform's headline numbers); the rest follow in taxonomy order.
-KEY_INDICATORS = (
-    "training_person_times",
-    "trained_people",
-    "training_funds",
-    "high_skilled_talents",
-    "skilled_workers",
-    "craftsmen",
-    "model_workers",
-    "labor_medals",
-    "innovation_studios",
-    "innovation_results",
-    "new_union_orgs",
-    "new_union_members",
-    "wages_recovered",
-    "workers_helped",
-    "legal_services",
-    "disputes_mediated",
-    "pilot_units",
-    "policy_measures",
-    "relief_funds",
-    "mutual_aid_members",
-    "workforce",
+from flows.site_views import (  # noqa: F401 (KEY_INDICATORS, key_rank, rank_series, safe_url: re-exported)
+    KEY_INDICATORS,
+    CityView,
+    Figure,
+    SeriesView,
+    Source,
+    key_rank,
+    rank_series,
+    safe_url,
 )
-SAFE_SCHEMES = ("http", "https", "file")
+
 # Freshness of a city's latest figure for an indicator, in days before the latest snapshot.
 FRESHNESS = ((365, "fresh"), (730, "aging"), (1461, "old"))
-
-
-@functools.lru_cache(maxsize=1 << 16)  # every figure of a report asks for its URL (~20 per report)
-def safe_url(url: str) -> str | None:
-    """Only web and file links reach the page (a document could carry a javascript: URL)."""
-    url = (url or "").strip()
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in SAFE_SCHEMES else None
 
 
 def city_slug(city: str, code: str) -> str:
@@ -73,215 +40,6 @@ def city_slug(city: str, code: str) -> str:
     if code and code.isdigit():
         return f"city-{code}"
     return "city-" + hashlib.sha1(city.encode("utf-8")).hexdigest()[:10]
-
-
-def key_rank(indicator: str) -> int:
-    if indicator in KEY_INDICATORS:
-        return KEY_INDICATORS.index(indicator)
-    return len(KEY_INDICATORS) + indicator_order().get(indicator, 999)
-
-
-@dataclass
-class Source:
-    source: str
-    title: str
-    url: str | None
-    date: str
-
-
-class Figure:
-    """One point as the page shows it: the value, and the sentence and page it comes from.
-
-    Only the point's own fields are held until a page reads the others (text, evidence and its
-    three parts, source, url, others): the first read looks them all up, and release() drops them
-    once the page is written. Holding them for every point of every city (the sentence cut in
-    three) was ~1.5 KB a point, the peak of the rebuild at 250 000 points.
-    """
-
-    __slots__ = (
-        "_lookup",
-        "_report_id",
-        "_report_ids",
-        "_row",
-        "_unit",
-        "after",
-        "before",
-        "conflict",
-        "date",
-        "evidence",
-        "flags",
-        "mention",
-        "others",
-        "source",
-        "text",
-        "url",
-        "value",
-    )
-    LOOKED_UP = ("text", "evidence", "before", "mention", "after", "source", "url", "others")
-
-    def __init__(
-        self,
-        lookup: Lookup,
-        date: str,
-        value: float,
-        unit: str,
-        indicator_row_id: str,
-        report_id: str,
-        report_ids: str,
-        conflict: str = "",
-        flags: str = "",
-    ) -> None:
-        self.date = date
-        self.value = value
-        self.conflict = conflict
-        self.flags = flags
-        self._lookup = lookup
-        self._row = lookup.figures.position(indicator_row_id)
-        self._unit = unit
-        self._report_id = report_id
-        self._report_ids = report_ids
-
-    def __getattr__(self, name: str) -> object:
-        # only called for a slot not set yet: look up every field at once, plain slot reads after that
-        if name not in Figure.LOOKED_UP:
-            raise AttributeError(name)
-        self._look_up()
-        return object.__getattribute__(self, name)
-
-    def _look_up(self) -> None:
-        lookup = self._lookup
-        qualifier, high, evidence, mention, source_name, url = lookup.figures.row(self._row)
-        self.text = format_value(self.value, self._unit, qualifier, _float(high) if high else math.nan)
-        self.evidence = evidence
-        self.before, self.mention, self.after = _split_evidence(evidence, mention)
-        url = safe_url(url)
-        source = lookup.source(self._report_id) or Source(source_name, "", url, "")
-        self.source = source
-        self.url = url or source.url
-        own = self._report_id
-        self.others = [
-            s
-            for rid in self._report_ids.split(LIST_SEPARATOR)
-            if rid and rid != own and (s := lookup.source(rid)) is not None
-        ]
-        lookup.looked_up.append(self)
-
-    def release(self) -> None:
-        """Drop the looked-up fields (read again, they are looked up again)."""
-        try:  # all set at once by _look_up: one statement, not a try per field (~200 000 figures a site)
-            del self.text, self.evidence, self.before, self.mention, self.after, self.source, self.url, self.others
-        except AttributeError:
-            for name in Figure.LOOKED_UP:
-                try:
-                    object.__delattr__(self, name)
-                except AttributeError:
-                    pass
-
-
-@dataclass
-class SeriesView:
-    city: str
-    district: str
-    indicator: str
-    name: str
-    label: str
-    unit: str
-    period: str
-    period_name: str
-    title: str
-    category: str
-    category_name: str
-    points: list[Figure]
-    previous: Figure | None
-    change: str
-    pct: str
-    change_value: float
-    pct_value: float
-    compared_with: str
-    anchor: str
-
-    @property
-    def latest(self) -> Figure:
-        return self.points[-1]
-
-    @property
-    def has_change(self) -> bool:
-        return self.previous is not None
-
-    @property
-    def direction(self) -> str:
-        if not self.has_change or self.change_value == 0:
-            return "flat"
-        return "up" if self.change_value > 0 else "down"
-
-
-@dataclass
-class CityView:
-    city: str
-    code: str
-    province: str
-    slug: str
-    series: list[SeriesView]
-    reports: list[Source]
-    districts: list[str]
-    n_indicators: int
-    latest_date: str
-    color: str = ""
-
-    @property
-    def headline(self) -> list[SeriesView]:
-        return rank_series(self.series)
-
-    @property
-    def anchors(self) -> dict[str, str]:
-        """indicator -> id of its first row on the city page (city-wide rows come first)."""
-        out: dict[str, str] = {}
-        for s in sorted(self.series, key=lambda s: bool(s.district)):
-            out.setdefault(s.indicator, s.anchor)
-        return out
-
-    def by_category(self, district: str = "") -> list[tuple[str, list[SeriesView]]]:
-        groups: dict[str, list[SeriesView]] = {}
-        for s in self.series:
-            if s.district == district:
-                groups.setdefault(s.category, []).append(s)
-        order = list(CATEGORY_NAMES)
-        return [
-            (
-                CATEGORY_NAMES.get(cat, cat),
-                sorted(items, key=lambda s: (indicator_order().get(s.indicator, 999), s.label)),
-            )
-            for cat, items in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
-        ]
-
-
-def rank_series(series: list[SeriesView]) -> list[SeriesView]:
-    """Series worth showing first: with a change, more points, city-wide, key indicators, levels."""
-    return sorted(
-        series,
-        key=lambda s: (
-            not s.has_change,
-            -len(s.points),
-            bool(s.district),
-            key_rank(s.indicator),
-            PERIOD_RANK.get(s.period, 9),
-            s.label,
-        ),
-    )
-
-
-def _split_evidence(evidence: str, mention: str) -> tuple[str, str, str]:
-    at = evidence.find(mention) if mention else -1
-    if at < 0:
-        return evidence, "", ""
-    return evidence[:at], mention, evidence[at + len(mention) :]
-
-
-def _float(value: object) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.nan
 
 
 FIGURE_COLUMNS = ("qualifier", "value_high", "evidence", "mention", "source", "url")
@@ -355,6 +113,12 @@ class Lookup:
             made = Source(r["source"], r["title"] or r["url"], safe_url(r["url"]), r["publish_date"]) if r else None
             self._sources[report_id] = made
         return self._sources[report_id]
+
+    def others(self, figure: Figure) -> list[Source]:
+        """The sources of the other reports giving the figure's point (its report_ids but its own report)."""
+        own = figure._report_id
+        ids = figure._report_ids.split(LIST_SEPARATOR)
+        return [s for rid in ids if rid and rid != own and (s := self.source(rid)) is not None]
 
     def release_figures(self) -> None:
         """Drop the fields pages looked up so far (call when a page is written: memory stays one page's)."""

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from flows.site import _environment
 from flows.site_data import Source
 from flows.site_html import evidence_items, figure
+from flows.site_pages import environment as _environment
 
 # The macros as they were in templates/macros.html before site_html.py took their place: the reference.
 REFERENCE = """\
