@@ -10,11 +10,11 @@ from parsers.model import Mention
 from parsers.periods import PeriodContext, period_of
 from parsers.quantities import scan
 from parsers.segments import SpanIndex
-from parsers.tables import TableFigure, table_figures
+from parsers.tables import FLAT_CELL_RE, TableFigure, flat_table_figures, table_figures
 
 # Bump when extraction output can change for the same text: rows carry it, and the weekly
 # reprocess re-extracts stored documents whose rows were made by an older version.
-EXTRACTOR_VERSION = "2.1.0"
+EXTRACTOR_VERSION = "2.2.0"
 MAX_FIGURES_PER_DOCUMENT = 5000
 
 
@@ -27,9 +27,12 @@ def extract(text: str) -> list[Mention]:
         line_start, line_end = _line_of(text, m.char_start)
         if text[line_start:line_end].strip() == m.mention:
             mentions[i] = _reread_with_label(m, text)
-    if "|" in text:
+    figures = table_figures(text) if "|" in text else []
+    if FLAT_CELL_RE.search(text) is not None:  # (a line that is a bare number: most texts have none)
+        figures += flat_table_figures(text)
+    if figures:
         taken = [(m.char_start, m.char_end) for m in mentions]
-        for fig in table_figures(text):
+        for fig in figures:
             if not any(s < fig.end and fig.start < e for s, e in taken):
                 mentions.append(_table_mention(text, fig))
         mentions.sort(key=lambda m: m.char_start)
@@ -72,9 +75,10 @@ def _reread_with_label(mention: Mention, text: str) -> Mention:
 def _table_mention(text: str, fig: TableFigure) -> Mention:
     """A table cell read as the sentence its headers make: 2023年,补贴性职业技能培训6.1万人次。"""
     unit_text = "人次" if fig.unit == "人次" else fig.unit
-    sentence = f"{fig.column_label},{fig.row_label}{fig.number}{unit_text}。"
+    caption = f"{fig.caption}," if fig.caption else ""  # 表1 2023年上半年…: the table's period
+    sentence = f"{caption}{fig.column_label},{fig.row_label}{fig.number}{unit_text}。"
     read = _extract_prose(sentence)
-    cls = read[0] if read else None
+    cls = read[-1] if read else None  # (the cell is the sentence's last figure)
     return Mention(
         mention=fig.number,
         value=fig.value,

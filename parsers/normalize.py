@@ -27,6 +27,11 @@ PINYIN_SYLLABLE_RE = re.compile(f"^{_INITIALS}{_FINALS}[1-5]?$")
 PINYIN_ANNOTATION_RE = re.compile(r"\((?<=[\u3400-\u9fff]\()([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]{1,7}[1-5]?)\)")
 _TONE_STRIP = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜń", "aaaaeeeeiiiioooouuuuüüüün")
 
+# A short line ending in a digit joins the next line only when that line goes on with the figure's
+# scale or unit ("62563\n人次", a PDF table cell wrapped before its unit). Otherwise the two lines are
+# cells of a table flattened one cell a line ("18650\n1126.5", "5\n上党区") and must not fuse.
+UNIT_STARTS = frozenset("万亿千百人个件份位元名场家平座成户所批支期条次篇项%")
+
 HORIZONTAL_SPACE_CHARS = " \t\u00a0\u3000\u2002\u2003\u2009"
 MANY_BLANK_LINES_RE = re.compile(r"\n{3,}")
 
@@ -311,7 +316,7 @@ def _join_wrapped(lines: list[str]) -> str:
         # a line never starts with a comma or a closing mark: the break is a wrap
         continues = nxt[:1] != "" and nxt[0] in ",、;:。)”%"
         joins = continues or (
-            (len(line) >= width or line[-1:].isdigit())
+            (len(line) >= width or (line[-1:].isdigit() and nxt[:1] in UNIT_STARTS))
             and line[-1:] not in SENTENCE_END + ":;"
             and nxt[:1] != ""
             and ("\u4e00" <= nxt[0] <= "\u9fff" or nxt[0].isdigit() or nxt[0] in "“(《")

@@ -186,6 +186,10 @@ def _changes(mk: PeriodMarkers, lists: int, text: str, a: int, b: int, words: Wo
     return any(not part[m.end() : m.end() + 1].startswith(mk.change_not_before) for m in words.pattern.finditer(part))
 
 
+# a cut-off date: with no verb in the figure's clause, what it frames is a level, not a running total
+CUT_OFF_WORDS = ("截至", "截止")
+
+
 def period_of(
     text: str,
     ctx: PeriodContext,
@@ -252,7 +256,13 @@ def period_of(
     cumulative_at = _last_match_end(mk.cumulative_sentence, lists, text, ctx.sentence.start, start)
     stock_at = _last_match_end(mk.stock_sentence, lists, text, ctx.sentence.start, start)
     if cumulative_at >= 0 or stock_at >= 0:
-        return "cumulative" if cumulative_at >= stock_at else "stock"
+        if cumulative_at < stock_at:
+            return "stock"
+        if text.endswith(CUT_OFF_WORDS, 0, ctx.sentence.start + cumulative_at) and not _has(
+            mk.verbs, lists, text, clause_start, start
+        ):
+            return "stock"  # 截至11月底,全区产业工人约9.6万人: a level at a date (截至…累计培训 is cumulative)
+        return "cumulative"
     if unit == "%":
         return "stock"
     return "unknown"

@@ -114,6 +114,8 @@ class Grammar:
     copulas_before_one: tuple[str, ...]
     speech_after_one: re.Pattern[str]
     idioms_with_one: tuple[str, ...]
+    structure_after: tuple[str, ...]
+    print_run_before: tuple[str, ...]
     slogans: tuple[str, ...]
     furniture_before: tuple[str, ...]
     max_quoted: int
@@ -194,6 +196,8 @@ def grammar() -> Grammar:
         copulas_before_one=tuple(ex["copulas_before_one"]),
         speech_after_one=re.compile("|".join(map(re.escape, ex["speech_after_one"]))),
         idioms_with_one=tuple(ex["idioms_with_one"]),
+        structure_after=tuple(ex["structure_after"]),
+        print_run_before=tuple(ex["print_run_before"]),
         slogans=tuple(ex["slogans"]),
         furniture_before=tuple(ex["furniture_before"]),
         max_quoted=int(ex["max_quoted_slogan_chars"]),
@@ -461,6 +465,10 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar, openers: _Open
         return True
     if text[max(0, start - 1) : start] == "+" or text[unit_end : unit_end + 1] == "+":
         return True
+    if before.endswith(g.print_run_before):
+        return True  # (共印40份): the print run of a bulletin
+    if text.startswith(g.structure_after, unit_end) and text[unit_end + 2 : unit_end + 3] in STRUCTURE_END:
+        return True  # 主要有三个方面。一是…: how an answer is organised (提出6个方面22项任务 counts its parts)
     span = text[start:unit_end]
     # a slogan covers the figure's first character: never an Arabic digit while no slogan holds one
     if num.is_chinese or g.slogan_digits:
@@ -503,6 +511,10 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar, openers: _Open
     return _inside_short_quote(text, start, unit_end, g, openers)
 
 
+# after 方面/层面: the end of the clause that announces how a speech or an answer is organised
+STRUCTURE_END = frozenset("。:,;")
+# before a bare scale word and its unit: a unit named in a header (单位:万元, 补贴(万元), 人次、万元), not a count
+UNIT_LABEL_BEFORE = frozenset("(:、/[")
 SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale word (技师以上215人 is exact)
 
 
@@ -588,12 +600,18 @@ def find_quantities(text: str) -> list[Quantity]:
                 continue
         scale_only = num.is_chinese and is_scale_only(num.text)
         prefix_q, prefix_start = _prefix_qualifier(text, num.start, g, scale_only)
-        if text[max(0, num.start - 1) : num.start] in ("几", "数") or (
-            scale_only and text[max(0, num.start - 1) : num.start] == "上" and num.text == "十"
+        char_before = text[max(0, num.start - 1) : num.start]
+        if (num.is_chinese and char_before in ("几", "数")) or (
+            scale_only and char_before == "上" and num.text == "十"
         ):
-            continue  # 几十个, 数万名: vague amounts are not figures
-        if scale_only and num.text != "十" and not (num.qualifier or prefix_q) and not text.startswith("元", num.end):
-            continue  # 千家万户, 千场活动: a bare scale word is not a count (千元 is)
+            continue  # 几十个, 数万名: vague amounts are not figures (职工总数64.8万人 is one)
+        if (
+            scale_only
+            and num.text != "十"
+            and not (num.qualifier or prefix_q)
+            and not (text.startswith("元", num.end) and char_before not in UNIT_LABEL_BEFORE)
+        ):
+            continue  # 千家万户, 千场活动: a bare scale word is not a count (千元 is; 培训补贴(万元) names a unit)
         value_high = num.value_high
         qualifier = "range" if value_high is not None else num.qualifier
         end = unit[1] if unit else num.end

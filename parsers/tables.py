@@ -1,16 +1,28 @@
-"""Figures in text tables (| 指标 | 2023年 | … rows from exports): the unit sits in a header cell."""
+"""Figures in text tables, where the unit sits in a header cell: pipe tables (| 指标 | 2023年 | … rows from
+exports) and tables flattened one cell a line by copy-paste (header lines, then a label and its cells)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from parsers.quantities import grammar
+from parsers.quantities import Grammar, grammar
 
 ROW_RE = re.compile(r"^\s*\|?(.+\|.+?)\|?\s*$")
 RULE_RE = re.compile(r"^[\s|:\-]+$")
 NUMBER_CELL_RE = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*$")
 # 补贴性职业技能培训(万人次), 新建工会组织(家), 资金(亿元), 占比(%)
+# a line that is a bare number, after a line break (a cell always has its row's label line above it): where
+# a flattened table may be. (A leading literal lets the regex engine skip from line break to line break.)
+FLAT_CELL_RE = re.compile(r"\n[ \t]*\d[\d,.]*[ \t]*(?:\n|$)")
+# a table's unit line above its header: 单位:人次、万元、个 (one unit per column, or one for all)
+UNIT_LINE_RE = re.compile(r"^\s*(?:计量)?单位\s*:\s*(\S+?)\s*$")
+# an empty cell of a flattened table keeps its column: -, —, /
+EMPTY_CELLS = frozenset({"-", "—", "–", "/", "—-", "--"})
+# a header or row label of a flattened table: short, no sentence punctuation
+MAX_LABEL_CHARS = 30
+LABEL_STOPS = frozenset("。,;!?、")
+MIN_FLAT_ROWS = 2
 HEADER_UNIT_RE = re.compile(r"[(\[]\s*(万亿|亿|千万|百万|万|千)?\s*([^()\[\]\s]{1,4})\s*[)\]]\s*$")
 
 
@@ -25,6 +37,7 @@ class TableFigure:
     column_label: str  # the header cell of the column
     line_start: int
     line_end: int
+    caption: str = ""  # the table's title line (表1 2023年上半年…情况), when a flattened table has one
 
 
 def _cells(line: str) -> list[tuple[int, str]] | None:
@@ -100,3 +113,135 @@ def table_figures(text: str) -> list[TableFigure]:
                 )
             )
     return figures
+
+
+def _is_cell(line: str) -> bool:
+    return NUMBER_CELL_RE.match(line) is not None or line.strip() in EMPTY_CELLS
+
+
+def _is_label(line: str) -> bool:
+    stripped = line.strip()
+    return 0 < len(stripped) <= MAX_LABEL_CHARS and not any(ch in LABEL_STOPS for ch in stripped) and not _is_cell(line)
+
+
+def _unit_line_units(line: str) -> list[str]:
+    """The units a 单位:人次、万元、个 line names, in column order ([] when the line is not one)."""
+    m = UNIT_LINE_RE.match(line)
+    return m.group(1).split("、") if m else []
+
+
+def flat_table_figures(text: str) -> list[TableFigure]:
+    """Figures of tables flattened one cell a line (a web or PDF table copied as text):
+
+        县区 / 职业技能培训(人次) / 培训补贴(万元) / 新建创新工作室(个) / 潞州区 / 18650 / 1126.5 / 5 / 上党区 / …
+
+    A run of label lines is the header (the row-label column's header, then one header a column) and
+    the first row's label; the cells that follow say how many columns there are. Rows go on while a
+    label is followed by exactly that many cells; at least two rows make a table. A column's unit is in
+    its header, else in a 单位: line above the header.
+    """
+    lines = text.split("\n")
+    starts: list[int] = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    figures: list[TableFigure] = []
+    i = 0
+    while i < len(lines):
+        if not _is_cell(lines[i]) or i == 0 or not _is_label(lines[i - 1]):
+            i += 1
+            continue
+        columns = 0
+        while i + columns < len(lines) and _is_cell(lines[i + columns]):
+            columns += 1
+        first_label = i - 1
+        header_start = first_label - columns - 1  # the row-label column's header, then the columns'
+        if columns < 1 or header_start < 0 or not all(_is_label(lines[j]) for j in range(header_start, first_label)):
+            i += columns
+            continue
+        rows = [first_label]
+        j = i + columns
+        while (
+            j + columns < len(lines)
+            and _is_label(lines[j])
+            and all(_is_cell(lines[j + 1 + c]) for c in range(columns))
+            and (j + columns + 1 == len(lines) or not _is_cell(lines[j + columns + 1]))
+        ):
+            rows.append(j)
+            j += columns + 1
+        if len(rows) < MIN_FLAT_ROWS:
+            i += columns
+            continue
+        figures += _flat_table(lines, starts, header_start, columns, rows)
+        i = j
+    return figures
+
+
+def _flat_table(
+    lines: list[str], starts: list[int], header_start: int, columns: int, rows: list[int]
+) -> list[TableFigure]:
+    headers = [lines[header_start + 1 + c].strip() for c in range(columns)]
+    above = header_start - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
+    line_units = _unit_line_units(lines[above]) if above >= 0 else []
+    caption_line = above - 1 if line_units else above
+    caption = lines[caption_line].strip() if caption_line >= 0 and _is_caption(lines[caption_line]) else ""
+    g = grammar()
+    units: list[tuple[str, float, str] | None] = []
+    for c, header in enumerate(headers):
+        unit = _unit_of(header)
+        if unit is None and line_units:
+            named = line_units[c] if len(line_units) == columns else line_units[0] if len(line_units) == 1 else ""
+            unit = _named_unit(named, g)
+            if unit is not None:
+                unit = (unit[0], unit[1], header)
+        units.append(unit)
+    figures = []
+    for row in rows:
+        row_label = lines[row].strip()
+        row_unit = _unit_of(row_label)  # 职业技能培训(万人次) / 6.1 / 6.8 under year headers
+        for c in range(columns):
+            k = row + 1 + c
+            m = NUMBER_CELL_RE.match(lines[k])
+            unit = row_unit or units[c]
+            if m is None or unit is None:
+                continue
+            canonical, scale, label = unit
+            # the label names what is counted and the other heading where (a district) or when (a year)
+            where = headers[c] if row_unit else row_label
+            number = m.group(1) + (m.group(2) or "")
+            start = starts[k] + m.start(1)
+            value = round(float(number.replace(",", "")) * scale, 6)
+            figures.append(
+                TableFigure(
+                    start,
+                    start + len(number),
+                    number,
+                    value,
+                    canonical,
+                    label,
+                    where,
+                    starts[k],
+                    starts[k] + len(lines[k]),
+                    caption,
+                )
+            )
+    return figures
+
+
+def _is_caption(line: str) -> bool:
+    stripped = line.strip()
+    return 0 < len(stripped) <= 60 and stripped[-1] not in "。,;:!?"
+
+
+def _named_unit(named: str, g: Grammar) -> tuple[str, float, str] | None:
+    """(canonical unit, scale, "") of a unit named alone: 万元, 人次, 个."""
+    named = named.strip()
+    for scale_word in sorted(g.scales, key=len, reverse=True):
+        if named.startswith(scale_word) and named[len(scale_word) :] in g.units:
+            return g.units[named[len(scale_word) :]], float(g.scales[scale_word]), ""
+    if named in g.units:
+        return g.units[named], 1.0, ""
+    return None

@@ -45,6 +45,13 @@ CASES = [
     ("在非公企业新建党组织76个。", "76个", "party_orgs", "change"),
     ("为1.2万名农民工提供法律服务3.4万人次。", "3.4万人次", "legal_services", "unknown"),
     ("一线职工占职代会代表比例达65%。", "65%", "frontline_share", "stock"),
+    # a number after 总数/人数 is a count (数 alone before a Chinese numeral is vague: 数万名)
+    ("年末全县职工总数21.5万人。", "21.5万人", "workforce", "stock"),
+    # a cut-off date frames a level unless a verb makes the figure a running total
+    ("情况通报。截至9月底,全县产业工人约7.2万人。", "7.2万人", "other", "stock"),
+    ("情况通报。截至9月底,全县累计开展职业技能培训3.1万人次。", "3.1万人次", "training_person_times", "cumulative"),
+    ("情况通报。截至9月底,全县开展职业技能培训3.1万人次。", "3.1万人次", "training_person_times", "cumulative"),
+    ("全县已组建产改试点企业36家。", "36家", "pilot_units", "stock"),
 ]
 
 
@@ -149,6 +156,70 @@ def test_table_cells_take_their_unit_and_year_from_the_headers() -> None:
     assert all(text[m.char_start : m.char_end] == m.mention and m.mention in m.evidence for m in extract(text))
 
 
+FLAT_TABLE = """表2 2024年一季度各园区职工服务指标完成情况
+单位:人次、万元、个
+园区
+技能培训(人次)
+帮扶资金
+新建服务站点(个)
+东湖园区
+4210
+86.5
+3
+西岭园区
+3075
+—
+2
+全区合计
+7285
+86.5
+5
+
+注:数据截至2024年3月31日。"""
+
+
+def test_a_table_flattened_one_cell_a_line_is_read_with_its_headers() -> None:
+    """A table copied from a web page one cell a line: the header lines, then a label and its cells. The
+    unit of a column comes from its header, else from the 单位 line (万元 for the second column here); an
+    empty cell (—) keeps its column; the caption's quarter frames the period; 新建 makes a change."""
+    text = normalize_text(FLAT_TABLE)
+    got = [(m.mention, m.value, m.unit, m.indicator, m.period) for m in extract(text)]
+    assert got == [
+        ("4210", 4210.0, "人次", "training_person_times", "annual"),
+        ("86.5", 865000.0, "元", "relief_funds", "annual"),
+        ("3", 3.0, "个", "service_sites", "change"),
+        ("3075", 3075.0, "人次", "training_person_times", "annual"),
+        ("2", 2.0, "个", "service_sites", "change"),
+        ("7285", 7285.0, "人次", "training_person_times", "annual"),
+        ("86.5", 865000.0, "元", "relief_funds", "annual"),
+        ("5", 5.0, "个", "service_sites", "change"),
+    ]
+    assert all(text[m.char_start : m.char_end] == m.mention for m in extract(text))
+
+
+def test_a_flattened_table_with_the_unit_in_its_row_labels() -> None:
+    text = normalize_text("指标\n2022年\n2023年\n新建工会组织(家)\n318\n402\n发展会员(万人)\n1.2\n1.6\n")
+    got = [(m.mention, m.value, m.unit, m.indicator) for m in extract(text)]
+    assert got == [
+        ("318", 318.0, "家", "new_union_orgs"),
+        ("402", 402.0, "家", "new_union_orgs"),
+        ("1.2", 12000.0, "人", "new_union_members"),
+        ("1.6", 16000.0, "人", "new_union_members"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "说明\n技能培训(人次)\n东湖园区\n4210\n",  # one row is not a table
+        "一、培训\n二、竞赛\n三、帮扶\n12\n15\n四、维权\n7\n",  # the cell counts differ from row to row
+        "工作要点\n技能培训(人次)\n帮扶\n东湖\n4210\n西岭\n3075\n",  # headers do not match the cells
+    ],
+)
+def test_lines_of_bare_numbers_that_make_no_table_give_no_figures(text: str) -> None:
+    assert extract(normalize_text(text)) == []
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -157,10 +228,32 @@ def test_table_cells_take_their_unit_and_year_from_the_headers() -> None:
         "大庆是一座因油而生的城市。",
         "要把产改作为一项政治任务来抓。",
         "“现在考到高级工了。”一位90后装配工说。",
+        "老张的成长,是全市推进技能强企的一个缩影。",
+        "示范区走出一条产教融合培养技能人才的新路。",
+        "\n“一个好建议,一年能替车间省下不少电费和耗材。”车间主任说。",
     ],
 )
 def test_indefinite_one_is_not_a_figure(sentence: str) -> None:
     assert extract(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "单位:人次、万元、个",  # a table's unit line
+        "补贴发放(万元)",  # a header naming its unit
+        "区人社局:主要有三个方面。一是扩大培训。",  # how an answer is organised
+        "(共印60份)",  # a bulletin's print run
+        "数十家企业参与,几十个人报名。",  # vague amounts
+    ],
+)
+def test_unit_labels_structure_and_print_runs_are_not_figures(text: str) -> None:
+    assert extract(normalize_text(text)) == []
+
+
+def test_counts_next_to_those_words_still_count() -> None:
+    got = [m.mention for m in extract("方案提出5个方面18项重点任务,对每人奖励千元,近万名职工参加。")]
+    assert got == ["5个", "18项", "千元", "近万名"]
 
 
 def test_one_as_a_real_count_still_counts() -> None:
