@@ -136,21 +136,27 @@ def _figure_place_columns(report: dict, m: Mention) -> dict:
 
 
 def indicator_rows(report: dict, result: ReportResult, snapshot_date: str) -> list[dict]:
-    tax = taxonomy()
+    """One row per figure. The report's columns are read once and each row id hashed by
+    _figure_row_id (tests/test_parse_batch.py compares both with indicator_row_id's reading)."""
+    indicators = taxonomy().indicators
+    report_id, content_sha256 = report["report_id"], report["content_sha256"]
+    source, url, publish_date = report["source"], report["url"], report["publish_date"]
+    city, city_code, province, district = report["city"], report["city_code"], report["province"], report["district"]
+    version = result.extractor_version
     rows = []
     for m in result.mentions:
-        ind = tax.indicators.get(m.indicator)
+        ind = indicators.get(m.indicator)
         rows.append(
             {
-                "indicator_row_id": indicator_row_id(report["report_id"], report["content_sha256"], m),
-                "report_id": report["report_id"],
-                "source": report["source"],
-                "url": report["url"],
-                "city": report["city"],
-                "city_code": report["city_code"],
-                "province": report["province"],
-                "district": report["district"],
-                "publish_date": report["publish_date"],
+                "indicator_row_id": _figure_row_id(report_id, content_sha256, m),
+                "report_id": report_id,
+                "source": source,
+                "url": url,
+                "city": city,
+                "city_code": city_code,
+                "province": province,
+                "district": district,
+                "publish_date": publish_date,
                 "indicator": m.indicator,
                 "indicator_name": ind.name if ind else "",
                 "category": ind.category if ind else "",
@@ -165,7 +171,17 @@ def indicator_rows(report: dict, result: ReportResult, snapshot_date: str) -> li
                 "char_start": m.char_start,
                 "char_end": m.char_end,
                 "snapshot_date": snapshot_date,
-                "extractor_version": result.extractor_version,
+                "extractor_version": version,
             }
         )
     return rows
+
+
+def _figure_row_id(report_id: str, content_sha256: str, m: Mention) -> str:
+    """indicator_row_id in one f-string: format(x, "") is str(x) for the fields' str, int, float and
+    None, and a generator of str() calls per part cost more than the hash."""
+    key = (
+        f"{report_id}\x1f{content_sha256}\x1f{m.char_start}\x1f{m.char_end}\x1f{m.value}\x1f{m.value_high}"
+        f"\x1f{m.unit}\x1f{m.qualifier}\x1f{m.indicator}\x1f{m.label}\x1f{m.period}"
+    )
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
