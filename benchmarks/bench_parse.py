@@ -61,8 +61,8 @@ def instrument(spent: Counter) -> Callable[[], None]:
         (report, "resolve_report_place", "report place"),
         (report, "extract", "extract"),
         (report, "locate_figures", "figure places"),
-        (rows, "simhash", "simhash"),
-        (ingest, "report_row", "report row (with simhash)"),
+        (rows, "simhash", "simhash (at the batch's end)"),
+        (ingest, "report_row", "report row"),
         (ingest, "indicator_rows", "indicator rows"),
         (ingest, "process_document", "process_document"),
     ):

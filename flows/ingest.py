@@ -21,7 +21,7 @@ from flows.current import rebuild_current as rebuild_current_tables
 from flows.duplicates import mark_new_duplicates
 from flows.local_source import TZ, RawKeeper, UnreadableFile, collect_local, now_iso
 from flows.params import DataDir, Folder, IsoDate, PageUrl, ParserId, SourceId, Storage, check_params
-from flows.rows import DocRef, indicator_rows, report_id_for, report_row
+from flows.rows import DocRef, Fingerprints, indicator_rows, report_id_for, report_row
 from flows.run_rows import RUN_COLUMNS, BatchResult, RunRows, ValidBatch, validate_part
 from flows.runners import collect_runner, make_task_runner, parallelism, parse_runner, parses_on_this_machine
 from flows.sources import SourceConfig, load_sources, select_sources, url_source
@@ -115,9 +115,11 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str, storage: str | Non
     store = DataStore(data_dir, storage)
     today = date.fromisoformat(day)
     out = BatchResult()
+    fingerprints = Fingerprints()  # SimHash for the whole batch at its end (flows/rows.py)
     with RawKeeper(store) as keeper:  # local files collected without their bytes kept (DocRef.keep_raw)
         for ref in live.each(refs, "parsed"):
-            _process_ref(ref, store, keeper, today, day, out)
+            _process_ref(ref, store, keeper, today, day, out, fingerprints)
+    fingerprints.fill()
     if keeper.failed:  # raw/ refused the bytes: the report is rejected, its figures go
         for row in out.reports:
             if row["report_id"] in keeper.failed:
@@ -127,7 +129,9 @@ def process_refs(refs: list[DocRef], data_dir: str, day: str, storage: str | Non
     return out
 
 
-def _process_ref(ref: DocRef, store: DataStore, keeper: RawKeeper, today: date, day: str, out: BatchResult) -> None:
+def _process_ref(
+    ref: DocRef, store: DataStore, keeper: RawKeeper, today: date, day: str, out: BatchResult, prints: Fingerprints
+) -> None:
     rid = report_id_for(ref.source, ref.url)
     out.processed_ids.add(rid)
     if ref.error:
@@ -145,7 +149,7 @@ def _process_ref(ref: DocRef, store: DataStore, keeper: RawKeeper, today: date, 
         out.protect_ids.add(rid)
         return
     result = process_document(content, ref.url, ref.parser, ref.declared_charset, today)
-    row = report_row(ref, result, len(result.mentions))
+    row = report_row(ref, result, len(result.mentions), fingerprints=prints)
     out.reports.append(row)
     if result.status == "rejected":
         out.protect_ids.add(rid)

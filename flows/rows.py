@@ -53,13 +53,43 @@ def indicator_row_id(report_id: str, content_sha256: str, m: Mention) -> str:
     )
 
 
+class Fingerprints:
+    """Report rows whose fingerprint waits for the end of their batch (`fill`), with the texts to take it from.
+
+    Why: SimHash cost a parse batch 0.35-0.43 ms of CPU a report when computed as each row was built,
+    against ~0.15 ms for the same texts one after another. Its ~55 numpy calls find numpy's code and
+    their memory cold after a report's Python work: called twice in place, the second call costs what
+    the loop does, and in a loop of its own, building a 200 000-entry dict before each call makes it
+    cost 0.5 ms (benchmarks/README.md "Around the core, again"). Not GIL waits, not page faults."""
+
+    def __init__(self) -> None:
+        self._rows: list[dict] = []
+        self._texts: list[str] = []
+
+    def defer(self, row: dict, text: str) -> None:
+        self._rows.append(row)
+        self._texts.append(text)
+
+    def fill(self) -> None:
+        for row, text in zip(self._rows, self._texts, strict=True):
+            row["fingerprint"] = simhash(text)
+        self._rows, self._texts = [], []
+
+
 def report_row(
-    ref: DocRef, result: ReportResult | None, n_indicators: int, status: str | None = None, reason: str | None = None
+    ref: DocRef,
+    result: ReportResult | None,
+    n_indicators: int,
+    status: str | None = None,
+    reason: str | None = None,
+    fingerprints: Fingerprints | None = None,
 ) -> dict:
+    """The report's row. With `fingerprints`, its fingerprint is "" until `fingerprints.fill()`."""
     place = result.place if result else None
     from parsers.extract import EXTRACTOR_VERSION
 
-    return {
+    fingerprinted = result is not None and result.status != "rejected"
+    row = {
         "report_id": report_id_for(ref.source, ref.url),
         "source": ref.source,
         "url": ref.url,
@@ -77,9 +107,12 @@ def report_row(
         "status": status or (result.status if result else "rejected"),
         "reason": reason if reason is not None else (result.reason if result else ref.error),
         "extractor_version": result.extractor_version if result else EXTRACTOR_VERSION,
-        "fingerprint": simhash(result.text) if result and result.status != "rejected" else "",
+        "fingerprint": simhash(result.text) if fingerprinted and fingerprints is None else "",
         "duplicate_of": "",  # filled in over all reports by flows.duplicates
     }
+    if fingerprinted and fingerprints is not None:
+        fingerprints.defer(row, result.text)
+    return row
 
 
 def _figure_place_columns(report: dict, m: Mention) -> dict:
@@ -103,21 +136,27 @@ def _figure_place_columns(report: dict, m: Mention) -> dict:
 
 
 def indicator_rows(report: dict, result: ReportResult, snapshot_date: str) -> list[dict]:
-    tax = taxonomy()
+    """One row per figure. The report's columns are read once and each row id hashed by
+    _figure_row_id (tests/test_parse_batch.py compares both with indicator_row_id's reading)."""
+    indicators = taxonomy().indicators
+    report_id, content_sha256 = report["report_id"], report["content_sha256"]
+    source, url, publish_date = report["source"], report["url"], report["publish_date"]
+    city, city_code, province, district = report["city"], report["city_code"], report["province"], report["district"]
+    version = result.extractor_version
     rows = []
     for m in result.mentions:
-        ind = tax.indicators.get(m.indicator)
+        ind = indicators.get(m.indicator)
         rows.append(
             {
-                "indicator_row_id": indicator_row_id(report["report_id"], report["content_sha256"], m),
-                "report_id": report["report_id"],
-                "source": report["source"],
-                "url": report["url"],
-                "city": report["city"],
-                "city_code": report["city_code"],
-                "province": report["province"],
-                "district": report["district"],
-                "publish_date": report["publish_date"],
+                "indicator_row_id": _figure_row_id(report_id, content_sha256, m),
+                "report_id": report_id,
+                "source": source,
+                "url": url,
+                "city": city,
+                "city_code": city_code,
+                "province": province,
+                "district": district,
+                "publish_date": publish_date,
                 "indicator": m.indicator,
                 "indicator_name": ind.name if ind else "",
                 "category": ind.category if ind else "",
@@ -132,7 +171,17 @@ def indicator_rows(report: dict, result: ReportResult, snapshot_date: str) -> li
                 "char_start": m.char_start,
                 "char_end": m.char_end,
                 "snapshot_date": snapshot_date,
-                "extractor_version": result.extractor_version,
+                "extractor_version": version,
             }
         )
     return rows
+
+
+def _figure_row_id(report_id: str, content_sha256: str, m: Mention) -> str:
+    """indicator_row_id in one f-string: format(x, "") is str(x) for the fields' str, int, float and
+    None, and a generator of str() calls per part cost more than the hash."""
+    key = (
+        f"{report_id}\x1f{content_sha256}\x1f{m.char_start}\x1f{m.char_end}\x1f{m.value}\x1f{m.value_high}"
+        f"\x1f{m.unit}\x1f{m.qualifier}\x1f{m.indicator}\x1f{m.label}\x1f{m.period}"
+    )
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
