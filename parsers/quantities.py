@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from parsers.numerals import CN_NUMERAL_CHARS, SCALE_WORDS, is_scale_only, parse_arabic, parse_chinese
-from parsers.segments import BMP, char_offsets, char_table, count_below
+from parsers.segments import BMP, SPACE_TABLE, char_offsets, char_table, count_below
 
 GRAMMAR_PATH = Path(__file__).parent / "data" / "grammar.toml"
 
@@ -249,10 +249,6 @@ def _at(table: bytes, text: str, i: int) -> bool:
         return False
     o = ord(text[i])
     return o < BMP and table[o] == 1
-
-
-# Whitespace (str.isspace) of the Basic Multilingual Plane: no character beyond it is whitespace
-_SPACE_TABLE = char_table(ch for ch in map(chr, range(BMP)) if ch.isspace() and not 0xD800 <= ord(ch) <= 0xDFFF)
 
 
 # A number token: Arabic with optional thousands groups and decimals, or a run of Chinese
@@ -604,7 +600,7 @@ def _decreasing(text: str, start: int, g: Grammar) -> bool:
     # the window's last character, before rstrip, is text[start - 1]: unless it is a decrease word's last
     # character or whitespace (rstrip's), the window cannot end with a decrease word (most figures)
     o = ord(text[start - 1]) if start > 0 else 0
-    if o >= BMP or not (g.decrease_table[o] or _SPACE_TABLE[o]):
+    if o >= BMP or not (g.decrease_table[o] or SPACE_TABLE[o]):
         return False
     window = text[max(0, start - 8) : start].rstrip()
     return window[-1:] in g.decrease_last and window.endswith(g.decrease_endings)

@@ -46,6 +46,14 @@ def char_table(chars: Iterable[str]) -> bytes:
     return bytes(table)
 
 
+# str.isspace's characters (no character beyond the BMP is whitespace; tests/test_char_tables.py checks the list)
+SPACE_TABLE = char_table(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
 def wrap_width(text: str) -> int:
     """Shortest line length that counts as a hard-wrapped line in this document.
 

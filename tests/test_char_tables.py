@@ -10,7 +10,7 @@ import random
 import pytest
 
 from parsers import quantities as q
-from parsers.segments import BMP, char_table
+from parsers.segments import BMP, SPACE_TABLE, char_table
 
 
 def test_char_table_rejects_what_it_cannot_hold() -> None:
@@ -42,7 +42,7 @@ def test_every_table_is_its_set() -> None:
         for o in range(BMP):
             assert (table[o] == 1) == (chr(o) in chars), (name, hex(o))
         assert not q._at(table, "\U00020000", 0)
-    assert sum(q._SPACE_TABLE) == sum(1 for o in range(BMP) if chr(o).isspace())
+    assert sum(SPACE_TABLE) == sum(1 for o in range(BMP) if chr(o).isspace())
 
 
 # The readings as they were before the tables (slices looked up in the sets): the reference.
