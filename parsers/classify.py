@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from parsers.segments import Span
+from parsers.segments import BMP, SPACE_TABLE, Span
 
 TAXONOMY_PATH = Path(__file__).parent / "data" / "taxonomy.toml"
 OTHER = "other"
@@ -264,8 +264,13 @@ class Context:
         self.clause_start, self.clause_end = clause.start, clause.end
         self.sentence_start, self.sentence_end = sentence.start, sentence.end
         self.clause_offset_of_end = end - clause.start  # where the figure ends, relative to the clause start
-        # counted in 次/场: the verb phrase after it names the event
-        self.events = text[start:end].rstrip()[-1:] in ("次", "场")
+        # counted in 次/场: the verb phrase after it names the event. text[start:end].rstrip()[-1:] in ("次", "场"),
+        # read at the figure's last character unless that is whitespace (a figure ends with its unit)
+        last = ord(text[end - 1]) if end > start else 32
+        if last < BMP and not SPACE_TABLE[last]:
+            self.events = last == 0x6B21 or last == 0x573A  # 次, 场
+        else:
+            self.events = text[start:end].rstrip()[-1:] in ("次", "场")
         self._clause: str | None = None
         self._sentence: str | None = None
         self._window: str | None = None

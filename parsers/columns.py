@@ -11,31 +11,34 @@ class _Pairs:
 
     Built per first character on demand: the characters that follow it anywhere in the text. The
     pairs asked about start with a line's last character, mostly 。, so a few scans of the text
-    replace the set of every pair in it.
+    replace the set of every pair in it. The characters are kept as code points: a one-character str of a
+    Han character is a new object, hashed, for every occurrence.
     """
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._after: dict[str, frozenset[str]] = {}
+        self._after: dict[str, frozenset[int]] = {}
 
     def __contains__(self, pair: str) -> bool:
         return self.follows(pair[0], pair[1])
 
     def follows(self, first: str, second: str) -> bool:
-        """first + second in self, without making the pair."""
+        """first + second in self, without making the pair (`first` and `second`: one character each)."""
         after = self._after.get(first)
         if after is None:
-            # the character after each occurrence of `first` ("" after one that ends the text), found by
+            # the character after each occurrence of `first` (none after one that ends the text), found by
             # str.find: splitting the text at `first` copied all of it for every character asked about
             text = self._text
-            found: set[str] = set()
+            last = len(text) - 1
+            found: set[int] = set()
             i = text.find(first)
             while i != -1:
-                found.add(text[i + 1 : i + 2])
+                if i < last:
+                    found.add(ord(text[i + 1]))
                 i = text.find(first, i + 1)
-            found.discard("\n")  # no pair within a line has a line break
+            found.discard(10)  # no pair within a line has a line break (\n)
             after = self._after[first] = frozenset(found)
-        return second in after
+        return ord(second) in after
 
 
 def _links(lasts: list[str], firsts: list[str], bigrams: _Pairs, step: int) -> list[bool]:

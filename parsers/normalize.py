@@ -306,6 +306,9 @@ def join_wrapped_lines(text: str) -> str:
     return _join_wrapped(text.split("\n"))
 
 
+_NO_JOIN_AFTER = SENTENCE_END + ":;"  # (made once: the sum was made for every line)
+
+
 def _join_wrapped(lines: list[str]) -> str:
     """join_wrapped_lines of the text these lines make."""
     width = wrap_width_of_lines(lines)
@@ -317,7 +320,7 @@ def _join_wrapped(lines: list[str]) -> str:
         continues = nxt[:1] != "" and nxt[0] in ",、;:。)”%"
         joins = continues or (
             (len(line) >= width or (line[-1:].isdigit() and nxt[:1] in UNIT_STARTS))
-            and line[-1:] not in SENTENCE_END + ":;"
+            and line[-1:] not in _NO_JOIN_AFTER
             and nxt[:1] != ""
             and ("\u4e00" <= nxt[0] <= "\u9fff" or nxt[0].isdigit() or nxt[0] in "“(《")
         )

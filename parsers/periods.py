@@ -150,7 +150,10 @@ def _may_name_year(text: str, a: int, b: int) -> bool:
     every position of the slice; most slices with a 年 name no year (今年, 全年, 多年)."""
     i = text.find("年", a + 4, b)
     while i != -1:
-        if text.startswith(("19", "20"), i - 4):
+        # text.startswith(("19", "20"), i - 4), by two characters read in place (i - 4 >= a >= 0): the call
+        # with a tuple cost ~1 500 instructions compiled, each read ~25
+        first = text[i - 4]
+        if (first == "2" and text[i - 3] == "0") or (first == "1" and text[i - 3] == "9"):
             return True
         i = text.find("年", i + 1, b)
     return False

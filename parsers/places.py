@@ -13,6 +13,7 @@ from pathlib import Path
 import ahocorasick_rs
 
 from parsers.model import Place
+from parsers.segments import BMP, char_table
 
 DATA_DIR = Path(__file__).parent / "data"
 DIVISIONS_CSV = DATA_DIR / "divisions.csv"
@@ -28,6 +29,8 @@ _RANK = {"province": 0, "prefecture": 1, "county": 3}
 _TAIL_1 = frozenset("路街巷")
 _TAIL_2 = frozenset({"大道", "大街", "大学", "公园", "银行"})
 _TAIL_OK = ("路径", "街道", "大学生")
+# what a blocking tail starts with: after most short names stands none of these
+_TAIL_FIRST = char_table({*_TAIL_1, *(w[0] for w in _TAIL_2)})
 
 # Scoring weights for resolve_report_place.
 _W_TITLE = 5.0
@@ -244,6 +247,9 @@ def _raw_scan(text: str, idx: _Index) -> list[tuple[int, int, str]]:
 
 
 def _short_tail_blocked(text: str, end: int) -> bool:
+    o = ord(text[end]) if end < len(text) else 0
+    if o >= BMP or not _TAIL_FIRST[o]:
+        return False  # (tail[:1] in _TAIL_1 or tail[:2] in _TAIL_2 cannot hold)
     tail = text[end : end + 3]
     if tail.startswith(_TAIL_OK):
         return False

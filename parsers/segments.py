@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -25,6 +26,32 @@ class Span(NamedTuple):
 # Span(a, b) calls the Python __new__ that NamedTuple writes; _new(Span, (a, b)) makes the same tuple in C
 # (1.6x faster in CPython, and compiled code would call back into the interpreter for the former)
 _new = tuple.__new__
+
+
+BMP = 0x10000  # code points below it: a char_table has a byte for each
+
+
+def char_table(chars: Iterable[str]) -> bytes:
+    """A byte per code point of the Basic Multilingual Plane, 1 at each of `chars` (BMP characters), 0 elsewhere.
+
+    `o < BMP and table[o]` with `o = ord(text[i])` answers `text[i:i + 1] in frozenset(chars)`: compiled, an
+    index into a str read as its code point and an index into bytes take ~50 instructions, where the slice (a
+    new str for a Han character), its hash and the set look-up take ~550; in the interpreter about the same.
+    """
+    table = bytearray(BMP)
+    for ch in chars:
+        if len(ch) != 1 or ord(ch) >= BMP:
+            raise ValueError(f"not a character of the Basic Multilingual Plane: {ch!r}")
+        table[ord(ch)] = 1
+    return bytes(table)
+
+
+# str.isspace's characters (no character beyond the BMP is whitespace; tests/test_char_tables.py checks the list)
+SPACE_TABLE = char_table(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def wrap_width(text: str) -> int:
