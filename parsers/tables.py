@@ -95,23 +95,8 @@ def table_figures(text: str) -> list[TableFigure]:
             unit = row_unit or _unit_of(column_label)
             if unit is None:
                 continue
-            canonical, scale, label = unit
-            number = m.group(1) + (m.group(2) or "")
-            start = line_start + cell_offset + m.start(1)
-            value = round(float(number.replace(",", "")) * scale, 6)
-            figures.append(
-                TableFigure(
-                    start,
-                    start + len(number),
-                    number,
-                    value,
-                    canonical,
-                    label if row_unit else row_label,
-                    column_label,
-                    line_start,
-                    offset - 1,
-                )
-            )
+            label = unit[2] if row_unit else row_label
+            figures.append(_cell_figure(m, line_start + cell_offset, unit, label, column_label, line_start, offset - 1))
     return figures
 
 
@@ -208,27 +193,32 @@ def _flat_table(
             unit = row_unit or units[c]
             if m is None or unit is None:
                 continue
-            canonical, scale, label = unit
             # the label names what is counted and the other heading where (a district) or when (a year)
             where = headers[c] if row_unit else row_label
-            number = m.group(1) + (m.group(2) or "")
-            start = starts[k] + m.start(1)
-            value = round(float(number.replace(",", "")) * scale, 6)
             figures.append(
-                TableFigure(
-                    start,
-                    start + len(number),
-                    number,
-                    value,
-                    canonical,
-                    label,
-                    where,
-                    starts[k],
-                    starts[k] + len(lines[k]),
-                    caption,
-                )
+                _cell_figure(m, starts[k], unit, unit[2], where, starts[k], starts[k] + len(lines[k]), caption)
             )
     return figures
+
+
+def _cell_figure(
+    m: re.Match[str],
+    cell_start: int,
+    unit: tuple[str, float, str],
+    label: str,
+    where: str,
+    line_start: int,
+    line_end: int,
+    caption: str = "",
+) -> TableFigure:
+    """The figure of a number cell (NUMBER_CELL_RE's match in a cell that starts at cell_start) in its unit."""
+    canonical, scale, _ = unit
+    number = m.group(1) + (m.group(2) or "")
+    start = cell_start + m.start(1)
+    value = round(float(number.replace(",", "")) * scale, 6)
+    return TableFigure(
+        start, start + len(number), number, value, canonical, label, where, line_start, line_end, caption
+    )
 
 
 def _is_caption(line: str) -> bool:
