@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from parsers.columns import repair_two_column_lines
+from parsers.quantities import grammar
 from parsers.segments import SENTENCE_END, wrap_width_of_lines
 
 # Characters NFKC would turn into something unhelpful, replaced first (㎡ -> m2 otherwise).
@@ -26,11 +27,6 @@ PINYIN_SYLLABLE_RE = re.compile(f"^{_INITIALS}{_FINALS}[1-5]?$")
 # The "(" comes first so the regex engine can skip to it; the look-behind then checks what precedes it.
 PINYIN_ANNOTATION_RE = re.compile(r"\((?<=[\u3400-\u9fff]\()([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]{1,7}[1-5]?)\)")
 _TONE_STRIP = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜń", "aaaaeeeeiiiioooouuuuüüüün")
-
-# A short line ending in a digit joins the next line only when that line goes on with the figure's
-# scale or unit ("62563\n人次", a PDF table cell wrapped before its unit). Otherwise the two lines are
-# cells of a table flattened one cell a line ("18650\n1126.5", "5\n上党区") and must not fuse.
-UNIT_STARTS = frozenset("万亿千百人个件份位元名场家平座成户所批支期条次篇项%")
 
 HORIZONTAL_SPACE_CHARS = " \t\u00a0\u3000\u2002\u2003\u2009"
 MANY_BLANK_LINES_RE = re.compile(r"\n{3,}")
@@ -309,9 +305,20 @@ def join_wrapped_lines(text: str) -> str:
 _NO_JOIN_AFTER = SENTENCE_END + ":;"  # (made once: the sum was made for every line)
 
 
+@cache
+def _unit_starts() -> frozenset[str]:
+    """The first characters of the grammar's scales and units (parsers/data/grammar.toml). A short line ending
+    in a digit joins the next line only when that line goes on with the figure's scale or unit ("62563\n人次", a
+    PDF table cell wrapped before its unit). Otherwise the two lines are cells of a table flattened one cell a
+    line ("18650\n1126.5", "5\n上党区") and must not fuse."""
+    g = grammar()
+    return g.scale_first | g.unit_first
+
+
 def _join_wrapped(lines: list[str]) -> str:
     """join_wrapped_lines of the text these lines make."""
     width = wrap_width_of_lines(lines)
+    unit_starts = _unit_starts()
     out: list[str] = []
     for i, line in enumerate(lines):
         out.append(line)
@@ -319,7 +326,7 @@ def _join_wrapped(lines: list[str]) -> str:
         # a line never starts with a comma or a closing mark: the break is a wrap
         continues = nxt[:1] != "" and nxt[0] in ",、;:。)”%"
         joins = continues or (
-            (len(line) >= width or (line[-1:].isdigit() and nxt[:1] in UNIT_STARTS))
+            (len(line) >= width or (line[-1:].isdigit() and nxt[:1] in unit_starts))
             and line[-1:] not in _NO_JOIN_AFTER
             and nxt[:1] != ""
             and ("\u4e00" <= nxt[0] <= "\u9fff" or nxt[0].isdigit() or nxt[0] in "“(《")

@@ -137,7 +137,7 @@ class Grammar:
     furniture_last: frozenset[str]
     decrease_last: frozenset[str]
     # the same sets as segments.char_table tables, read at the code point of a character of the text instead of
-    # a one-character slice looked up in the set (~50 instructions against ~550 compiled): `*_at` below
+    # a one-character slice looked up in the set (~50 instructions against ~550 compiled)
     follow_table: bytes
     unit_table: bytes
     suffix_table: bytes
@@ -192,7 +192,13 @@ def grammar() -> Grammar:
     range_seps = tuple(sorted(data["ranges"]["separators"], key=len, reverse=True))
     follow = {*_GAP_CHARS, *q["middle"], *(w[0] for w in scales), *(u[0] for u in units), *(r[0] for r in range_seps)}
     follow |= {"几", "万", "亿"}
+    # one-character sets, each also kept as a segments.char_table table (the *_table fields)
+    follow_first = frozenset(follow)
+    unit_first = frozenset(u[0] for u in units)
+    suffix_first = frozenset(w[0] for w in q["suffix"])
     prefix_last = frozenset(w[-1] for w in prefix_q)
+    scale_first = frozenset(w[0] for w in scales)
+    range_first = frozenset(r[0] for r in range_seps)
     ordinal_last = frozenset(w[-1] for w in ex["ordinal_prefixes"])
     furniture_last = frozenset(w[-1] for w in ex["furniture_before"])
     decrease_last = frozenset(e[-1] for w in decrease for e in (w, w + "了"))
@@ -219,40 +225,31 @@ def grammar() -> Grammar:
         furniture_before=tuple(ex["furniture_before"]),
         max_quoted=int(ex["max_quoted_slogan_chars"]),
         prefix_q_words=tuple(prefix_q),
-        scale_first=frozenset(w[0] for w in scales),
+        scale_first=scale_first,
         decrease_endings=tuple(e for w in decrease for e in (w, w + "了")),
-        range_first=frozenset(r[0] for r in range_seps),
-        follow_first=frozenset(follow),
+        range_first=range_first,
+        follow_first=follow_first,
         slogan_re=re.compile(_alternation(ex["slogans"])),
-        unit_first=frozenset(u[0] for u in units),
-        suffix_first=frozenset(w[0] for w in q["suffix"]),
+        unit_first=unit_first,
+        suffix_first=suffix_first,
         prefix_last=prefix_last,
         slogan_digits=any(ch.isdecimal() for slogan in ex["slogans"] for ch in slogan),
         candidate_re=_fused(follow, q["middle"], scales, units),
         ordinal_last=ordinal_last,
         furniture_last=furniture_last,
         decrease_last=decrease_last,
-        follow_table=char_table(follow),
-        unit_table=char_table({u[0] for u in units}),
-        suffix_table=char_table({w[0] for w in q["suffix"]}),
+        follow_table=char_table(follow_first),
+        unit_table=char_table(unit_first),
+        suffix_table=char_table(suffix_first),
         prefix_table=char_table(prefix_last),
-        scale_table=char_table({w[0] for w in scales}),
-        range_table=char_table({r[0] for r in range_seps}),
+        scale_table=char_table(scale_first),
+        range_table=char_table(range_first),
         ordinal_table=char_table(ordinal_last),
         name_table=char_table({w for w in ex["name_prefixes"] if len(w) == 1}),
         furniture_table=char_table(furniture_last),
         decrease_table=char_table(decrease_last),
         blocked_table=char_table({w[0] for words in data["not_before"].values() for w in words}),
     )
-
-
-def _at(table: bytes, text: str, i: int) -> bool:
-    """text[i:i + 1] in the set `table` was made from (segments.char_table); for a test of the reading. The
-    scanner writes this out where it asks (a call would cost the interpreted build more than it saves)."""
-    if not 0 <= i < len(text):
-        return False
-    o = ord(text[i])
-    return o < BMP and table[o] == 1
 
 
 # A number token: Arabic with optional thousands groups and decimals, or a run of Chinese

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.quantities import Grammar, grammar
+from parsers.quantities import grammar
 
 ROW_RE = re.compile(r"^\s*\|?(.+\|.+?)\|?\s*$")
 RULE_RE = re.compile(r"^[\s|:\-]+$")
 NUMBER_CELL_RE = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*$")
-# 补贴性职业技能培训(万人次), 新建工会组织(家), 资金(亿元), 占比(%)
 # a line that is a bare number, after a line break (a cell always has its row's label line above it): where
 # a flattened table may be. (A leading literal lets the regex engine skip from line break to line break.)
 FLAT_CELL_RE = re.compile(r"\n[ \t]*\d[\d,.]*[ \t]*(?:\n|$)")
@@ -23,6 +22,7 @@ EMPTY_CELLS = frozenset({"-", "—", "–", "/", "—-", "--"})
 MAX_LABEL_CHARS = 30
 LABEL_STOPS = frozenset("。,;!?、")
 MIN_FLAT_ROWS = 2
+# 补贴性职业技能培训(万人次), 新建工会组织(家), 资金(亿元), 占比(%)
 HEADER_UNIT_RE = re.compile(r"[(\[]\s*(万亿|亿|千万|百万|万|千)?\s*([^()\[\]\s]{1,4})\s*[)\]]\s*$")
 
 
@@ -173,13 +173,12 @@ def _flat_table(
     line_units = _unit_line_units(lines[above]) if above >= 0 else []
     caption_line = above - 1 if line_units else above
     caption = lines[caption_line].strip() if caption_line >= 0 and _is_caption(lines[caption_line]) else ""
-    g = grammar()
     units: list[tuple[str, float, str] | None] = []
     for c, header in enumerate(headers):
         unit = _unit_of(header)
         if unit is None and line_units:
             named = line_units[c] if len(line_units) == columns else line_units[0] if len(line_units) == 1 else ""
-            unit = _named_unit(named, g)
+            unit = _unit_of(f"({named.strip()})")  # the unit named alone, read as a header's (万元) is
             if unit is not None:
                 unit = (unit[0], unit[1], header)
         units.append(unit)
@@ -224,14 +223,3 @@ def _cell_figure(
 def _is_caption(line: str) -> bool:
     stripped = line.strip()
     return 0 < len(stripped) <= 60 and stripped[-1] not in "。,;:!?"
-
-
-def _named_unit(named: str, g: Grammar) -> tuple[str, float, str] | None:
-    """(canonical unit, scale, "") of a unit named alone: 万元, 人次, 个."""
-    named = named.strip()
-    for scale_word in sorted(g.scales, key=len, reverse=True):
-        if named.startswith(scale_word) and named[len(scale_word) :] in g.units:
-            return g.units[named[len(scale_word) :]], float(g.scales[scale_word]), ""
-    if named in g.units:
-        return g.units[named], 1.0, ""
-    return None
