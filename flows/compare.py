@@ -9,10 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from flows.csvio import write_csv
-from flows.display import indicator_order
+from flows.display import PERIOD_RANK, indicator_order
 from flows.groups import group_positions, iter_groups
 from flows.progress import LIST_SEPARATOR, SERIES_KEYS, parse_day
-from flows.site_views import PERIOD_RANK
 from parsers.classify import taxonomy
 from validations.schemas import TABLE_SCHEMAS, columns_of
 
@@ -22,9 +21,6 @@ from validations.schemas import TABLE_SCHEMAS, columns_of
 YEAR_DAYS = 365
 BASE_MIN_DAYS = 274
 BASE_MAX_DAYS = 457
-# Which of a city's series stands for it in a cross-city comparison: the indicator's most common
-# unit (so cities can be compared at all), city-wide before a district's, levels before flows,
-# the longest and newest.
 
 
 def _num(s: pd.Series) -> pd.Series:

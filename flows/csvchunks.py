@@ -10,8 +10,7 @@ from typing import IO
 
 import pandas as pd
 
-from flows.csvio import ENCODING, LINE_END, _escaped, as_read, atomic_file
-from flows.csvrows import rows_text
+from flows.csvio import ENCODING, LINE_END, _escaped, as_read, atomic_file, body_text
 
 CHUNK_ROWS = 50_000  # ~20 MB of indicator rows: big enough for pandas' speed, small next to a 400 000-row table
 
@@ -59,11 +58,7 @@ def csv_text(df: pd.DataFrame, columns: list[str]) -> CsvText:
     """The body ChunkWriter.write(df) would append (after the header), as text."""
     if not len(df):
         return CsvText("", 0)
-    out = _escaped(df, columns)
-    body = rows_text(out, LINE_END)
-    if body is None:  # a column of a kind rows_text leaves to pandas
-        body = out.to_csv(index=False, header=False, lineterminator=LINE_END)
-    return CsvText(body, len(df))
+    return CsvText(body_text(_escaped(df, columns)), len(df))
 
 
 class ChunkWriter:

@@ -108,12 +108,14 @@ def write_csv(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
     with atomic_file(path, "w", encoding=ENCODING, newline="") as f:
         out.iloc[:0].to_csv(f, index=False, lineterminator=LINE_END)  # the header line
         for at in range(0, len(out), WRITE_BLOCK_ROWS):
-            block = out.iloc[at : at + WRITE_BLOCK_ROWS]
-            text = rows_text(block, LINE_END)
-            if text is None:
-                block.to_csv(f, index=False, header=False, lineterminator=LINE_END)
-            else:
-                f.write(text)
+            f.write(body_text(out.iloc[at : at + WRITE_BLOCK_ROWS]))
+
+
+def body_text(escaped: pd.DataFrame) -> str:
+    """The CSV rows of a frame _escaped gave, without the header line: joined by flows/csvrows.py, or by
+    to_csv when the frame holds cells of another kind than text or numbers."""
+    text = rows_text(escaped, LINE_END)
+    return text if text is not None else escaped.to_csv(index=False, header=False, lineterminator=LINE_END)
 
 
 def read_csv(path: Path, columns: list[str] | None = None, usecols: list[str] | None = None) -> pd.DataFrame:

@@ -14,6 +14,10 @@ PERIOD_NAMES = {
     "stock": "现有",
     "unknown": "口径未注明",
 }
+# Which of a city's series stands for it in a cross-city comparison (flows/compare.py) and leads its
+# page (flows/site_views.py rank_series): the indicator's most common unit (so cities can be compared
+# at all), city-wide before a district's, levels before flows, the longest and newest.
+PERIOD_RANK = {"cumulative": 0, "stock": 1, "annual": 2, "change": 3, "unknown": 4}
 CATEGORY_NAMES = {
     "organisation": "组织推进",
     "skills": "技能培训",

@@ -28,13 +28,12 @@ from flows.site_data import (
     series_views,
 )
 from flows.site_input import read_site_input
-from flows.site_pages import PageWorker, environment, split_pages, write_page
+from flows.site_pages import TEMPLATES, PageWorker, environment, split_pages, write_page
 
 SITE_DIR = "site"
 SITE_INDICATOR_COLUMNS = ["indicator_row_id", "city", "province", *FIGURE_COLUMNS]
 CHART_DIR = "charts"
 MANIFEST = "manifest.json"
-TEMPLATES = Path(__file__).parent / "templates"
 # the city pages of a site of this many points or more are shared with a second process (flows/site_pages.py):
 # below, its start (~0.2 s of the other core) is more than the pages cost
 PAGE_WORKER_MIN_POINTS = 20_000

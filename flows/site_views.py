@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flows.display import CATEGORY_NAMES, format_value, indicator_order
-
-PERIOD_RANK = {"cumulative": 0, "stock": 1, "annual": 2, "change": 3, "unknown": 4}
+from flows.display import CATEGORY_NAMES, PERIOD_RANK, format_value, indicator_order
 
 # Indicators users look for first (the reform's headline numbers); the rest follow in taxonomy order.
 KEY_INDICATORS = (
