@@ -214,6 +214,26 @@ NP_STOP_RE = _class_first(
     ),
 )
 MAX_NP_CHARS = 16
+# Nouns that hold a one-character stop of NP_STOP_RE (3个公共实训基地, 12个职工服务中心, 300家中小企业,
+# 在岗职工): the noun goes on through them.
+NP_COMPOUNDS = tuple(
+    "公共 中心 中小 中央 中外 中资 中级 中国 中华 中医 中职 中专 中介 在岗 在职 在线 在校 在编 为民 均衡".split()
+)
+_NP_COMPOUND_STOPS = frozenset(ch for w in NP_COMPOUNDS for ch in w if NP_STOP_RE.fullmatch(ch))
+
+
+def _np_stop(right: str, pos: int = 0) -> re.Match[str] | None:
+    """NP_STOP_RE.search(right, pos), passing over a one-character stop inside one of NP_COMPOUNDS."""
+    stop = NP_STOP_RE.search(right, pos)
+    while stop is not None and stop.group() in _NP_COMPOUND_STOPS:
+        at = stop.start()
+        ch = stop.group()
+        if not any(at >= w.index(ch) and right.startswith(w, at - w.index(ch)) for w in NP_COMPOUNDS if ch in w):
+            break
+        stop = NP_STOP_RE.search(right, stop.end())
+    return stop
+
+
 # 鹏鼎学院等近20个产业学院: what comes before 等 are examples, not the counted thing.
 EXAMPLES_END_RE = re.compile(r"^.*等(?![级次于待同额候])(?:等)?")  # not 等级, 等次, 等于
 # words that state a level or a total but name nothing: 累计达到173个, 总数达到1015个
@@ -346,11 +366,11 @@ def context_of(
         right = CONJUNCTION_RE.split(right, maxsplit=1)[0]
     # 40个项目的技能大赛, 价值10.5万元的关爱服务礼包: the noun may follow a 的 (the first stop is one
     # character when it is 的: the character class comes first in NP_STOP_RE)
-    stop = NP_STOP_RE.search(right)
+    stop = _np_stop(right)
     if stop is None:
         noun_after = right
     elif stop.group() == "的":
-        after = NP_STOP_RE.search(right, stop.end())
+        after = _np_stop(right, stop.end())
         tail = right[stop.end() : after.start()] if after is not None else right[stop.end() :]
         noun_after = (right[: stop.start()] + "的" + tail) if stop.start() else tail
     else:

@@ -101,6 +101,7 @@ class Grammar:
     units: dict[str, str]
     unit_re: re.Pattern[str]
     not_before: dict[str, tuple[str, ...]]
+    unit_despite: dict[str, tuple[str, ...]]  # words after a unit that start as a not_before word but keep it
     scales: dict[str, int]
     prefix_q: dict[str, str]
     middle_q: dict[str, str]
@@ -206,6 +207,7 @@ def grammar() -> Grammar:
         units=units,
         unit_re=re.compile(_alternation(list(units))),
         not_before={k: tuple(v) for k, v in data["not_before"].items()},
+        unit_despite={k: tuple(v) for k, v in data["unit_despite"].items()},
         scales=scales,
         prefix_q=prefix_q,
         middle_q=q["middle"],
@@ -405,7 +407,7 @@ def _read_plain(
     # (a word blocks only where its first character follows: most units are followed by none)
     if blocked is not None and end < len(text):
         o = ord(text[end])
-        if o < BMP and g.blocked_table[o] and text.startswith(blocked, end, end + 2):
+        if o < BMP and g.blocked_table[o] and _blocked(text, end, surface, blocked, g):
             return None  # 10家庭: not a unit
     if mid is not None and mid2 is not None:
         return None  # a middle qualifier is read once: 5余万余人 has no unit after 万
@@ -441,9 +443,18 @@ def _read_unit(text: str, pos: int, g: Grammar) -> tuple[str, int] | None:
         return None
     surface, end = m.group(0), m.end()
     blocked = g.not_before.get(surface)
-    if blocked is not None and text.startswith(blocked, end, end + 2):  # 2 characters, as ever
+    if blocked is not None and _blocked(text, end, surface, blocked, g):
         return None
     return g.units[surface], end
+
+
+def _blocked(text: str, end: int, surface: str, blocked: tuple[str, ...], g: Grammar) -> bool:
+    """Whether what follows a unit at `end` makes its character part of another word (10家庭, 5所有), unless
+    it starts a word that keeps the unit (300家中小企业, 5所学校, 30名企业家)."""
+    if not text.startswith(blocked, end, end + 2):  # (a not_before word is read within 2 characters, as ever)
+        return False
+    despite = g.unit_despite.get(surface)
+    return despite is None or not text.startswith(despite, end)
 
 
 # The characters that end the backward look for an opening quote: 。;\n, any opening or closing mark.

@@ -126,7 +126,11 @@ def _ref_read_unit(text: str, pos: int, g: q.Grammar) -> tuple[str, int] | None:
         return None
     surface, end = m.group(0), m.end()
     blocked = g.not_before.get(surface)
-    if blocked is not None and text.startswith(blocked, end, end + 2):
+    if (
+        blocked is not None
+        and text.startswith(blocked, end, end + 2)
+        and not text.startswith(g.unit_despite.get(surface, ()), end)
+    ):
         return None
     return g.units[surface], end
 
@@ -143,6 +147,7 @@ def _words() -> list[str]:
         *g.suffix_q,
         *g.units,
         *(w for ws in g.not_before.values() for w in ws),
+        *(w for ws in g.unit_despite.values() for w in ws),
         *("全省", "全市", "全国", "一", "二", "十", "个", "场", "5", "12", "3.5"),
         *(" ", "  ", ":", " :", "+", "\n", "\t", "\u3000", "\xa0", "\U00020000", "。", "的", "工会"),
     ]

@@ -52,6 +52,13 @@ CASES = [
     ("情况通报。截至9月底,全县累计开展职业技能培训3.1万人次。", "3.1万人次", "training_person_times", "cumulative"),
     ("情况通报。截至9月底,全县开展职业技能培训3.1万人次。", "3.1万人次", "training_person_times", "cumulative"),
     ("全县已组建产改试点企业36家。", "36家", "pilot_units", "stock"),
+    # the noun after the figure goes on through words that hold a one-character stop (共, 中, 在)
+    ("今年新建8个公共实训基地。", "8个", "training_bases", "change"),
+    ("全市建成12个职工服务中心。", "12个", "service_sites", "unknown"),
+    ("全区新建5个技能实训中心。", "5个", "training_bases", "change"),
+    # a measure word before a noun that starts like another word: 家中小企业, 所学校
+    ("今年推动1200家中小企业新建工会组织。", "1200家", "new_union_orgs", "annual"),
+    ("依托3所学院开设订单班。", "3所", "training_bases", "unknown"),
 ]
 
 
@@ -230,6 +237,7 @@ def test_lines_of_bare_numbers_that_make_no_table_give_no_figures(text: str) -> 
         "“现在考到高级工了。”一位90后装配工说。",
         "老张的成长,是全市推进技能强企的一个缩影。",
         "示范区走出一条产教融合培养技能人才的新路。",
+        "以一家电子信息龙头企业为例,该企业建立了技能等级通道。",
         "\n“一个好建议,一年能替车间省下不少电费和耗材。”车间主任说。",
     ],
 )
