@@ -36,7 +36,7 @@ LABEL_STOP_RE = re.compile(r"[的,;。、:()]")
 # Verbs and framings that open an item and are not part of the counted noun.
 LEADING_VERB_RE = re.compile(
     r"^(?:.*?(?:累计|先后|共|已|达到|达|新增|新建|新发展|发展|培育|选树|建成|创成|创建|成立|组建|开展|完成|实现|发放|拨付|"
-    r"筹集|使用|投入|举办|组织|培训|帮助|推动|推选出|推选|招募|遴选|确定了|确定|设立|建立|出台|调整|打造|命名|评选|"
+    r"筹集|使用|投入|举办|组织|培训|帮助|推动|推选出|推选|评选出|选出|招募|遴选|确定了|确定|设立|建立|出台|调整|打造|命名|评选|"
     r"获得|荣获|取得|产生|提供|覆盖|录入|拿出|安排了|安排|涌现出|催生|吸纳|其中))"
 )
 
@@ -214,6 +214,7 @@ NP_STOP_RE = _class_first(
     ),
 )
 MAX_NP_CHARS = 16
+ASIDE_RE = re.compile(r"\((?:其中|含|包括)")
 # Nouns that hold a one-character stop of NP_STOP_RE (3个公共实训基地, 12个职工服务中心, 300家中小企业,
 # 在岗职工): the noun goes on through them.
 NP_COMPOUNDS = tuple(
@@ -361,6 +362,11 @@ def context_of(
         left = EXAMPLES_END_RE.sub("", left)
     item_end = min(item.end, next_start) if next_start is not None else item.end
     right = text[end:item_end]
+    if "(" in right:
+        # 职工书屋326家(其中省级示范点42家): an aside in brackets after the figure counts its part, not it
+        aside = ASIDE_RE.search(right)
+        if aside is not None:
+            right = right[: aside.start()]
     if next_start is not None and next_start <= item.end:
         # 省劳模52人和市劳模200人: after a conjunction starts the next figure's own noun
         right = CONJUNCTION_RE.split(right, maxsplit=1)[0]

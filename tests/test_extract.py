@@ -59,6 +59,8 @@ CASES = [
     # a measure word before a noun that starts like another word: 家中小企业, 所学校
     ("今年推动1200家中小企业新建工会组织。", "1200家", "new_union_orgs", "annual"),
     ("依托3所学院开设订单班。", "3所", "training_bases", "unknown"),
+    # an aside in brackets after a figure counts a part of it, not what it counts
+    ("全市共有职工书屋326家(其中省级示范点42家)。", "326家", "service_sites", "stock"),
 ]
 
 
@@ -285,3 +287,8 @@ def test_figures_about_the_province_or_a_district_get_their_own_place() -> None:
         "1.2万场": ("province", ""),
         "23人": ("report", ""),
     }
+
+
+def test_a_label_leaves_out_the_verb_before_the_counted_title() -> None:
+    found = {m.mention: m.label for m in extract(normalize_text("全市评选出“最美职工”10名、“金牌工人”50名。"))}
+    assert found == {"10名": "最美职工", "50名": "金牌工人"}
