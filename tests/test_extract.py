@@ -61,6 +61,10 @@ CASES = [
     ("依托3所学院开设订单班。", "3所", "training_bases", "unknown"),
     # an aside in brackets after a figure counts a part of it, not what it counts
     ("全市共有职工书屋326家(其中省级示范点42家)。", "326家", "service_sites", "stock"),
+    # a change verb ends the noun after a figure, and a level after it counts what the first counted
+    ("全市产业工人总数由2018年的80万人增加到目前的120万人。", "80万人", "workforce", "stock"),
+    ("全市产业工人总数由2018年的80万人增加到目前的120万人。", "120万人", "workforce", "stock"),
+    ("通过技能提升,一线职工人均增收800元。", "800元", "other", "change"),
 ]
 
 
