@@ -117,6 +117,7 @@ class Grammar:
     idioms_with_one: tuple[str, ...]
     structure_after: tuple[str, ...]
     print_run_before: tuple[str, ...]
+    session_after: tuple[str, ...]
     slogans: tuple[str, ...]
     furniture_before: tuple[str, ...]
     max_quoted: int
@@ -223,6 +224,7 @@ def grammar() -> Grammar:
         idioms_with_one=tuple(ex["idioms_with_one"]),
         structure_after=tuple(ex["structure_after"]),
         print_run_before=tuple(ex["print_run_before"]),
+        session_after=tuple(ex["session_after"]),
         slogans=tuple(ex["slogans"]),
         furniture_before=tuple(ex["furniture_before"]),
         max_quoted=int(ex["max_quoted_slogan_chars"]),
@@ -536,6 +538,8 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar, openers: _Open
         return True
     if before.endswith(g.print_run_before):
         return True  # (共印40份): the print run of a bulletin
+    if text.startswith(g.session_after, num.end) and "届" in text[max(0, start - 8) : start]:
+        return True  # 十六届人大二次会议: which session, not how many
     if text.startswith(g.structure_after, unit_end) and text[unit_end + 2 : unit_end + 3] in STRUCTURE_END:
         return True  # 主要有三个方面。一是…: how an answer is organised (提出6个方面22项任务 counts its parts)
     # a slogan covers the figure's first character: never an Arabic digit while no slogan holds one
@@ -559,6 +563,12 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar, openers: _Open
         rest = text[unit_end : clause_end.start() if clause_end else min(len(text), unit_end + 30)]
         if g.speech_after_one.search(rest):
             return True  # 一家企业负责人说: an indefinite someone, quoted
+        de = rest.find("的")
+        if 0 <= de <= MAX_DESCRIBED and not any(ch.isdigit() for ch in rest[:de]):
+            return True  # 一家航空维修企业的一名技师, 一个由青年组成的小组, 一个小小的: a description
+        unit_text = text[num.end : unit_end]
+        if _repeated_after_verb(text, start, unit_end, "一" + unit_text):
+            return True  # 成熟一个、命名一个: a rule applied one at a time
         clause_start = max(text.rfind(ch, 0, start) for ch in ",。;!?\n") + 1
         if "在" in text[clause_start:start] and len(rest) <= 14 and (not clause_end or clause_end.group(0) == ","):
             return True  # 在柳东新区一家汽车零部件企业,…: where it happened, not how many
@@ -577,6 +587,21 @@ def _excluded(text: str, num: _Number, unit_end: int, g: Grammar, openers: _Open
     if num.is_chinese and start < unit_end < n and ord(text[unit_end - 1]) == ord(text[unit_end]):
         return True
     return _inside_short_quote(text, start, unit_end, g, openers)
+
+
+# 一 + unit + at most this many characters + 的: the figure describes something (一家钾肥企业的船长)
+MAX_DESCRIBED = 10
+
+
+def _repeated_after_verb(text: str, start: int, unit_end: int, one_unit: str) -> bool:
+    """Whether the same 一+unit comes again after a separator and a short verb (成熟一个、命名一个), or came so."""
+    after = text[unit_end : unit_end + 6]
+    i = after.find(one_unit)
+    if i > 1 and after[0] in "、,":
+        return True
+    before = text[max(0, start - 6) : start]
+    j = before.rfind(one_unit)
+    return j != -1 and j + len(one_unit) < len(before) and before[j + len(one_unit)] in "、,"
 
 
 # after 方面/层面: the end of the clause that announces how a speech or an answer is organised

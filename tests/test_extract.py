@@ -244,6 +244,12 @@ def test_lines_of_bare_numbers_that_make_no_table_give_no_figures(text: str) -> 
         "老张的成长,是全市推进技能强企的一个缩影。",
         "示范区走出一条产教融合培养技能人才的新路。",
         "以一家电子信息龙头企业为例,该企业建立了技能等级通道。",
+        "从一名普通搬运工成长为车间主任,他用了十二年。",
+        "职工讨薪可以在一个窗口办结。",
+        "他带出了一个由青年技工组成的攻关小组。",
+        "区内一家化工企业的一名班组长说起了变化。",
+        "对申报的站点开展评估,成熟一个、挂牌一个。",
+        "座谈会上,他讲了一个故事。",
         "\n“一个好建议,一年能替车间省下不少电费和耗材。”车间主任说。",
     ],
 )
@@ -296,3 +302,8 @@ def test_figures_about_the_province_or_a_district_get_their_own_place() -> None:
 def test_a_label_leaves_out_the_verb_before_the_counted_title() -> None:
     found = {m.mention: m.label for m in extract(normalize_text("全市评选出“最美职工”10名、“金牌工人”50名。"))}
     assert found == {"10名": "最美职工", "50名": "金牌工人"}
+
+
+def test_a_congress_session_is_not_a_count_but_one_meeting_held_is() -> None:
+    assert extract(normalize_text("关于市十五届人大三次会议第0203号建议的答复")) == []
+    assert [m.mention for m in extract(normalize_text("召开一次产改联席会议,部署全年工作。"))] == ["一次"]
