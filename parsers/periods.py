@@ -43,6 +43,7 @@ class PeriodMarkers:
     annual_sentence: Words
     annual_not_after: tuple[str, ...]
     year_topic: re.Pattern[str]
+    month_span: re.Pattern[str]
     cumulative_attached: Words
     cumulative_sentence: Words
     change_attached: Words
@@ -73,6 +74,7 @@ def markers() -> PeriodMarkers:
         annual_sentence=_alt(d["annual_sentence"]),
         annual_not_after=tuple(d["annual_not_after"]),
         year_topic=re.compile(d["year_topic"]),
+        month_span=re.compile(d["month_span"]),
         cumulative_attached=_alt(d["cumulative_attached"]),
         cumulative_sentence=_alt(d["cumulative_sentence"]),
         change_attached=_alt(d["change_attached"]),
@@ -164,7 +166,8 @@ def _annual_framing(mk: PeriodMarkers, lists: int, text: str, a: int, b: int) ->
     annual = _has(mk.annual_sentence, lists, text, a, b)
     year = _may_name_year(text, a, b)
     if not annual and not year:
-        return False  # (most)
+        # (most) 1—6月,…: a span of months from January frames that year
+        return text.find("月", a, b) != -1 and mk.month_span.search(text, a, b) is not None
     framing = text[a:b]
     for m in mk.annual_sentence.pattern.finditer(framing) if annual else ():
         if framing[m.end() : m.end() + 1] == "化":

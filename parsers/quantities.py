@@ -607,7 +607,16 @@ def _repeated_after_verb(text: str, start: int, unit_end: int, one_unit: str) ->
 # after 方面/层面: the end of the clause that announces how a speech or an answer is organised
 STRUCTURE_END = frozenset("。:,;")
 # before a bare scale word and its unit: a unit named in a header (单位:万元, 补贴(万元), 人次、万元), not a count
-UNIT_LABEL_BEFORE = frozenset("(:、/[")
+UNIT_LABEL_BEFORE = frozenset("(:、/[|")
+
+
+def _after_label_mark(text: str, before: int) -> bool:
+    """Whether the last non-blank character at or before `before` is one of UNIT_LABEL_BEFORE (| 万元 |)."""
+    while before >= 0 and text[before] == " ":
+        before -= 1
+    return before >= 0 and text[before] in UNIT_LABEL_BEFORE
+
+
 SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale word (技师以上215人 is exact)
 
 
@@ -712,7 +721,7 @@ def find_quantities(text: str) -> list[Quantity]:
             scale_only
             and num.text != "十"
             and not (num.qualifier or prefix_q)
-            and not (text.startswith("元", num.end) and not (before >= 0 and text[before] in UNIT_LABEL_BEFORE))
+            and not (text.startswith("元", num.end) and not _after_label_mark(text, before))
         ):
             continue  # 千家万户, 千场活动: a bare scale word is not a count (千元 is; 培训补贴(万元) names a unit)
         value_high = num.value_high

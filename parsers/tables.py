@@ -15,6 +15,8 @@ NUMBER_CELL_RE = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*$")
 # a flattened table may be. (A leading literal lets the regex engine skip from line break to line break.)
 FLAT_CELL_RE = re.compile(r"\n[ \t]*\d[\d,.]*[ \t]*(?:\n|$)")
 # a table's unit line above its header: 单位:人次、万元、个 (one unit per column, or one for all)
+# a pipe table's column that holds each row's unit: | 指标 | 单位 | 目标 | 完成 |
+UNIT_HEADERS = frozenset({"单位", "计量单位"})
 UNIT_LINE_RE = re.compile(r"^\s*(?:计量)?单位\s*:\s*(\S+?)\s*$")
 # an empty cell of a flattened table keeps its column: -, —, /
 EMPTY_CELLS = frozenset({"-", "—", "–", "/", "—-", "--"})
@@ -72,6 +74,7 @@ def _unit_of(label: str) -> tuple[str, float, str] | None:
 def table_figures(text: str) -> list[TableFigure]:
     figures: list[TableFigure] = []
     header: list[tuple[int, str]] | None = None
+    unit_column = -1
     offset = 0
     for line in text.split("\n"):
         line_start = offset
@@ -84,12 +87,19 @@ def table_figures(text: str) -> list[TableFigure]:
             continue
         if header is None:
             header = cells
+            unit_column = next((i for i, (_, c) in enumerate(header) if c.strip() in UNIT_HEADERS), -1)
             continue
-        row_label = cells[0][1].strip()
+        # the row's label is its first cell that is not a number (a 序号 column may come first)
+        label_index = next((i for i, (_, c) in enumerate(cells) if not NUMBER_CELL_RE.match(c)), 0)
+        row_label = cells[label_index][1].strip()
         row_unit = _unit_of(row_label)
-        for index, (cell_offset, cell) in enumerate(cells[1:], start=1):
+        if row_unit is None and 0 <= unit_column < len(cells):
+            # | 职业技能培训 | 万人次 | 8 | 4.62 |: the row's unit in a 单位 column
+            named = _unit_of(f"({cells[unit_column][1].strip()})")
+            row_unit = (named[0], named[1], row_label) if named is not None else None
+        for index, (cell_offset, cell) in enumerate(cells[label_index + 1 :], start=label_index + 1):
             m = NUMBER_CELL_RE.match(cell)
-            if not m:
+            if not m or index == unit_column:
                 continue
             column_label = header[index][1].strip() if index < len(header) else ""
             unit = row_unit or _unit_of(column_label)

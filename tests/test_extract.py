@@ -169,6 +169,31 @@ def test_table_cells_take_their_unit_and_year_from_the_headers() -> None:
     assert all(text[m.char_start : m.char_end] == m.mention and m.mention in m.evidence for m in extract(text))
 
 
+def test_a_pipe_table_with_a_unit_column_and_a_number_column() -> None:
+    text = "\n".join(
+        [
+            "上半年主要指标完成情况如下:",
+            "| 序号 | 指标 | 单位 | 全年目标 | 1—6月完成 |",
+            "|---|---|---|---|---|",
+            "| 1 | 补贴性职业技能培训 | 万人次 | 6 | 3.25 |",
+            "| 2 | 追回欠薪 | 万元 | — | 1820.5 |",
+        ]
+    )
+    got = [(m.mention, m.value, m.unit, m.indicator, m.period) for m in extract(normalize_text(text))]
+    assert got == [
+        ("6", 60000.0, "人次", "training_person_times", "annual"),
+        ("3.25", 32500.0, "人次", "training_person_times", "annual"),
+        ("1820.5", 18205000.0, "元", "wages_recovered", "annual"),
+    ]
+
+
+def test_a_span_of_months_from_january_frames_that_year() -> None:
+    (m,) = extract(normalize_text("1—9月,全县开展职业技能培训2.3万人次。"))
+    assert m.period == "annual"
+    (m,) = extract(normalize_text("截至9月底,全县开展职业技能培训2.3万人次。"))
+    assert m.period == "cumulative"
+
+
 FLAT_TABLE = """表2 2024年一季度各园区职工服务指标完成情况
 单位:人次、万元、个
 园区
