@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from parsers.classify import classify, taxonomy
+from parsers.classify import OTHER, classify, taxonomy
 from parsers.keyword_hits import KeywordHits
 from parsers.model import Mention
 from parsers.periods import PeriodContext, period_of
-from parsers.quantities import scan
+from parsers.quantities import Quantity, scan
 from parsers.segments import SpanIndex
 from parsers.tables import FLAT_CELL_RE, TableFigure, flat_table_figures, table_figures
 
@@ -130,6 +130,8 @@ def _extract_prose(text: str) -> list[Mention]:
             sentence_markers,
         )
         previous_period, previous_sentence = period, sentence.start
+        if cls.indicator != OTHER:
+            _share_with_list(mentions, quantities, i, text, cls.indicator, cls.label)
         evidence = sentence_text
         if q.surface not in evidence:  # a sentence that wraps across lines: keep the figure's line
             evidence = text[max(0, q.start - 60) : q.end + 60]
@@ -151,3 +153,23 @@ def _extract_prose(text: str) -> list[Mention]:
             )
         )
     return mentions
+
+
+# between two figures of one list that share the noun after the last: 1000元、2000元、3000元一次性奖励
+LIST_SEPARATORS = frozenset({"、", "和", "及", "与", "或"})
+
+
+def _share_with_list(
+    mentions: list[Mention], quantities: list[Quantity], i: int, text: str, indicator: str, label: str
+) -> None:
+    """Give the unclassified figures of a list the indicator of its last figure, whose noun follows it (分别给予
+    1000元、2000元、3000元一次性奖励): mentions[j] was made from quantities[j]."""
+    j = i - 1
+    while (
+        j >= 0
+        and mentions[j].indicator == OTHER
+        and mentions[j].unit == quantities[i].unit
+        and text[quantities[j].end : quantities[j + 1].start] in LIST_SEPARATORS
+    ):
+        mentions[j] = replace(mentions[j], indicator=indicator, label=label)
+        j -= 1

@@ -65,6 +65,15 @@ CASES = [
     ("全市产业工人总数由2018年的80万人增加到目前的120万人。", "80万人", "workforce", "stock"),
     ("全市产业工人总数由2018年的80万人增加到目前的120万人。", "120万人", "workforce", "stock"),
     ("通过技能提升,一线职工人均增收800元。", "800元", "other", "change"),
+    # money per person is a training subsidy when it pays for training or a qualification gained,
+    # not when it rewards an honour, pays an allowance or funds a site
+    ("对取得技师证书的职工,每人给予3000元奖励。", "3000元", "training_subsidy_per_person", "unknown"),
+    ("新当选的市劳动模范由市政府颁发证书,并给予每人1万元奖励。", "1万元", "other", "unknown"),
+    ("高级技师每月可领取技能津贴1500元。", "1500元", "other", "unknown"),
+    ("对新建的职工驿站按每个3万元给予建设补助。", "3万元", "other", "unknown"),
+    # figures of one list share the noun after the last of them
+    ("对取得高级工、技师证书的职工,分别给予1000元、2000元奖励。", "1000元", "training_subsidy_per_person", "unknown"),
+    ("对取得高级技师证书的职工,每人每月给予技能津贴800元。", "800元", "other", "unknown"),
 ]
 
 
