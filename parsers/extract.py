@@ -119,7 +119,6 @@ def _extract_prose(text: str) -> list[Mention]:
         cls = classify(
             text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start, previous_class, candidates
         )
-        previous_class = cls
         period = period_of(
             text,
             PeriodContext(q.start, q.end, item, clause, sentence),
@@ -129,7 +128,10 @@ def _extract_prose(text: str) -> list[Mention]:
             prev_end if previous_period is not None else -1,
             sentence_markers,
         )
-        previous_period, previous_sentence = period, sentence.start
+        if not (period == "change" and _compares(text, item.start, q.start)):
+            # (比上年末增加4.2万人,其中技能人才52.6万人: a part after a comparison belongs to the total before it)
+            previous_period, previous_class = period, cls
+        previous_sentence = sentence.start
         if cls.indicator != OTHER:
             _share_with_list(mentions, quantities, i, text, cls.indicator, cls.label)
         evidence = sentence_text
@@ -173,3 +175,8 @@ def _share_with_list(
     ):
         mentions[j] = replace(mentions[j], indicator=indicator, label=label)
         j -= 1
+
+
+def _compares(text: str, item_start: int, start: int) -> bool:
+    """Whether the figure's item states it as a comparison (比上年增加, 较上届, 同比增长)."""
+    return text.find("比", item_start, start) != -1 or text.find("较", item_start, start) != -1

@@ -71,6 +71,11 @@ CASES = [
     ("新当选的市劳动模范由市政府颁发证书,并给予每人1万元奖励。", "1万元", "other", "unknown"),
     ("高级技师每月可领取技能津贴1500元。", "1500元", "other", "unknown"),
     ("对新建的职工驿站按每个3万元给予建设补助。", "3万元", "other", "unknown"),
+    # a part after a comparison belongs to the total before it; 全区有 states a total
+    ("全省产业工人总量136.5万人,比上年末增加4.2万人,其中技能人才52.6万人。", "52.6万人", "skilled_workers", "stock"),
+    ("全省产业工人总量136.5万人,比上年末增加4.2万人,其中技能人才52.6万人。", "4.2万人", "workforce", "change"),
+    ("全市开展培训1.2万人次,同比增长12%,其中农民工5000人次。", "5000人次", "training_person_times", "unknown"),
+    ("目前全区有职工约38万人。", "38万人", "workforce", "stock"),
     # figures of one list share the noun after the last of them
     ("对取得高级工、技师证书的职工,分别给予1000元、2000元奖励。", "1000元", "training_subsidy_per_person", "unknown"),
     ("对取得高级技师证书的职工,每人每月给予技能津贴800元。", "800元", "other", "unknown"),
