@@ -172,8 +172,11 @@ def _annual_framing(mk: PeriodMarkers, lists: int, text: str, a: int, b: int) ->
     for m in mk.annual_sentence.pattern.finditer(framing) if annual else ():
         if framing[m.end() : m.end() + 1] == "化":
             continue  # 全年化 (year-round) is not a reporting year
-        if not framing[max(0, m.start() - 2) : m.start()].endswith(mk.annual_not_after):
-            return True
+        if framing[max(0, m.start() - 2) : m.start()].endswith(mk.annual_not_after):
+            continue
+        if "以来" in framing[m.end() : m.end() + 20].split(",", 1)[0]:
+            continue  # 去年11月专项行动开展以来: the start of a span (cumulative), not the year reported
+        return True
     for m in mk.year_topic.finditer(framing) if year else ():
         tail = framing[m.end() : m.end() + 14]
         # 在2022年实施的…行动中: a year inside a relative clause frames nothing
@@ -219,6 +222,8 @@ def period_of(
         return "cumulative"
     if unit == "%" and _has(mk.unknown_percent, lists, text, clause_start, start):
         return "unknown"
+    if unit == "%" and text.find("百分点", start, end) != -1:
+        return "change"  # 提高了1.6个百分点: a difference of two shares
     item_left_blank = not text[item_start:start].strip()
     if (
         _changes(mk, lists, text, item_start, start, mk.change_attached)
@@ -240,7 +245,9 @@ def period_of(
         clause_left = text[clause_start:start]
         if "其中" in clause_left or "含" in clause_left:
             return previous  # 其中高技能人才47.3万人: a part keeps the period of its total
-    if _annual_framing(mk, lists, text, ctx.sentence.start, start):  # (annual_clause did not match the clause)
+    if _annual_framing(mk, lists, text, ctx.sentence.start, start) or text.startswith(
+        mk.annual_clause.words, ctx.sentence.start
+    ):  # (annual_clause did not match the clause; 每年春节前,…为两千多名困难职工: it opens the sentence)
         return "annual"
     if _has(mk.cumulative_after_annual, lists, text, clause_start, start):
         return "cumulative"

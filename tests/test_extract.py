@@ -76,6 +76,13 @@ CASES = [
     ("全省产业工人总量136.5万人,比上年末增加4.2万人,其中技能人才52.6万人。", "4.2万人", "workforce", "change"),
     ("全市开展培训1.2万人次,同比增长12%,其中农民工5000人次。", "5000人次", "training_person_times", "unknown"),
     ("目前全区有职工约38万人。", "38万人", "workforce", "stock"),
+    # periods: a difference in 百分点 is a change, so is 多了; 达到 states a level; a sentence opened by
+    # 每年 is annual; a year that starts a span (…以来) frames a running total
+    ("与上年相比,这一比重提高了1.6个百分点。", "1.6个百分点", "other", "change"),
+    ("“考了技师证后,每个月工资多了800元。”", "800元", "other", "change"),
+    ("到2025年,全市高技能人才总量力争达到3.5万人。", "3.5万人", "high_skilled_talents", "stock"),
+    ("每年春节前,市总工会为两千多名困难职工发放慰问金。", "两千多名", "workers_helped", "annual"),
+    ("去年11月专项行动开展以来,全市为6420名农民工追回工资1.02亿元。", "1.02亿元", "wages_recovered", "cumulative"),
     # figures of one list share the noun after the last of them
     ("对取得高级工、技师证书的职工,分别给予1000元、2000元奖励。", "1000元", "training_subsidy_per_person", "unknown"),
     ("对取得高级技师证书的职工,每人每月给予技能津贴800元。", "800元", "other", "unknown"),
