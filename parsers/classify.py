@@ -252,6 +252,7 @@ def _subject_has(left: str) -> bool:
 
 
 # 株洲有5人入选: the words right after a figure (blanks aside) that select it into a named category
+GRANT_BEFORE = ("授予", "授予了")
 SELECTION_AFTER = ("入选", "获评", "当选", "被评为", "被命名为", "荣获", "获得", "获")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
 LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
@@ -349,7 +350,11 @@ class Context:
         """株洲有5人入选, 全市有11人获评全国劳模: the category is named elsewhere in the sentence."""
         if self._selected is None:
             # (str.lstrip drops what \s matches: both test str.isspace)
-            self._selected = self.right.lstrip().startswith(SELECTION_AFTER) or _subject_has(self.left.strip())
+            self._selected = (
+                self.right.lstrip().startswith(SELECTION_AFTER)
+                or _subject_has(self.left.strip())
+                or (self.left.rstrip().endswith(GRANT_BEFORE) and "称号" in self.right)
+            )  # (授予300名同志“市劳动模范”称号: the title after names what they are)
         return self._selected
 
 

@@ -83,6 +83,10 @@ CASES = [
     ("到2025年,全市高技能人才总量力争达到3.5万人。", "3.5万人", "high_skilled_talents", "stock"),
     ("每年春节前,市总工会为两千多名困难职工发放慰问金。", "两千多名", "workers_helped", "annual"),
     ("去年11月专项行动开展以来,全市为6420名农民工追回工资1.02亿元。", "1.02亿元", "wages_recovered", "cumulative"),
+    # honours: a title granted after the figure, a relative clause naming the honour before it
+    ("市政府决定,授予200名同志“市劳动模范”称号。", "200名", "model_workers", "unknown"),
+    ("大会对荣获市五一劳动奖章的120名职工进行表彰。", "120名", "labor_medals", "unknown"),
+    ("对受灾的860户困难职工家庭开展专项帮扶。", "860户", "workers_helped", "unknown"),
     # figures of one list share the noun after the last of them
     ("对取得高级工、技师证书的职工,分别给予1000元、2000元奖励。", "1000元", "training_subsidy_per_person", "unknown"),
     ("对取得高级技师证书的职工,每人每月给予技能津贴800元。", "800元", "other", "unknown"),
