@@ -41,6 +41,8 @@ LATEST = date(2026, 11, 21)
         ("标题\n来源:无锡日报 2023-04-12 字号:大 中 小\n正文", "", "2023-04-12"),
         ("标题\n正文:2022年3月1日召开动员会,2022年12月5日召开总结会。", "", "2022-12-05"),
         ("标题\n时间:2099-01-01\n", "", ""),  # a future date is not a publish date
+        # a government page's 成文日期 is when the document was signed, not when the page was published
+        ("标题\n索引号:0001 成文日期:2024-03-02  发布日期:2024-03-08\n正文", "", "2024-03-08"),
     ],
 )
 def test_find_publish_date(text: str, url: str, expected: str) -> None:
