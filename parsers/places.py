@@ -443,6 +443,17 @@ def _is_ancestor(a: Place, b: Place) -> bool:
     return a.code != b.code and a.code in _parents(b)
 
 
+# A roundup names at least this many of its province's cities, the most named under twice the next.
+ROUNDUP_CITIES = 3
+
+
+def _roundup(city_total: dict[str, float], idx: _Index, province_code: str) -> bool:
+    """Whether the cities found are a province's cities taken in turn rather than one city's report."""
+    province = idx.places[province_code].province
+    weights = sorted((w for code, w in city_total.items() if idx.places[code].province == province), reverse=True)
+    return len(weights) >= ROUNDUP_CITIES and weights[0] < 2 * weights[1]
+
+
 def resolve_report_place(title: str, text: str, hints: Sequence[str] = ()) -> Place | None:
     """The place a report is about: a county/district, a prefecture-level city, or (rarely) a province.
 
@@ -514,6 +525,8 @@ def resolve_report_place(title: str, text: str, hints: Sequence[str] = ()) -> Pl
     city = max(city_total, key=order)
     if best_province and city not in city_supported and province_score[best_province] >= 2 * city_total[city]:
         return idx.places[best_province]
+    if best_province and not city_supported and _roundup(city_total, idx, best_province):
+        return idx.places[best_province]  # 海口…三亚…儋州…: a province's report on its cities, none named on top
 
     counties = sorted(
         ((score, code) for code, score in scores.items() if code != city and idx.places[code].city_code == city),

@@ -445,3 +445,19 @@ def test_resolve_city_report_with_several_districts() -> None:
 def test_resolve_hint_outweighs_a_passing_city() -> None:
     text = "市总工会组织职工赴南京参观学习,全市产改工作稳步推进。"
     assert resolve_report_place("", text, ["淮安日报"]).code == "320800"
+
+
+def test_resolve_a_provinces_roundup_of_its_cities_to_the_province() -> None:
+    text = (
+        "全省产改推进会在南京召开。苏州市总工会介绍,苏州新建工会组织420家;无锡市新增高技能人才3100人,"
+        "无锡还建成驿站86个;南京市开展技能竞赛260场,南京职工参赛8万人次;苏州、无锡、南京作了交流发言。"
+        "江苏省总工会将推广三地经验。"
+    )
+    assert resolve_report_place("各市产改成绩单出炉", text).code == "320000"
+    # one city that leads its neighbours clearly is the report's city, and a city in the title decides
+    one_city = (
+        "苏州市总工会召开产改推进会。苏州新建工会组织420家,苏州市新增高技能人才3100人,苏州建成驿站86个,"
+        "苏州职工赴南京、无锡、常州学习交流。"
+    )
+    assert resolve_report_place("", one_city).code == "320500"
+    assert resolve_report_place("无锡产改成绩单出炉", text).code == "320200"
