@@ -37,6 +37,19 @@ def test_cumulative_points_compare_with_the_previous_figure() -> None:
     assert list(progress.columns) == columns_of("progress")
 
 
+def test_a_deeper_decrease_is_a_negative_change_in_percent_and_validates() -> None:
+    # 同比下降35%, a year later 同比下降60%: the change is -25 points, -71.43 % of the earlier |-35|
+    progress = build_progress(
+        table(
+            figure(-35, "2021-11-26", indicator="safety_change", label="事故", unit="%", period="annual"),
+            figure(-60, "2022-12-06", indicator="safety_change", label="事故", unit="%", period="annual"),
+        )
+    )
+    second = points(progress)[1]
+    assert second["change"] == -25 and second["change_pct"] == -71.43
+    ProgressSchema.validate(progress)
+
+
 def test_cumulative_and_annual_figures_are_never_compared_with_each_other() -> None:
     progress = build_progress(
         table(

@@ -439,7 +439,9 @@ class ProgressSchema(pa.DataFrameModel):
         str_matches=rules.DATE_OR_EMPTY_RE, nullable=True, description="date of the previous point"
     )
     change: Series[float] = pa.Field(nullable=True, description="value - previous_value")
-    change_pct: Series[float] = pa.Field(nullable=True, description="change in percent of previous_value")
+    change_pct: Series[float] = pa.Field(
+        nullable=True, description="change in percent of |previous_value| (a deeper decrease is negative)"
+    )
     report_id: Series[Text] = Field(str_matches=rules.ID_RE, description="report the point comes from")
     flags: Series[Text] = pa.Field(
         nullable=True,
@@ -525,7 +527,7 @@ class ProgressSchema(pa.DataFrameModel):
     @pa.dataframe_check(
         name="change_is_difference",
         ignore_na=False,
-        error="change is not value - previous_value, or change_pct not change / previous_value in %",
+        error="change is not value - previous_value, or change_pct not change / |previous_value| in %",
     )
     def change_is_difference(cls, df: pd.DataFrame) -> Series[bool]:
         def close(a: float, b: float) -> bool:
@@ -538,7 +540,8 @@ class ProgressSchema(pa.DataFrameModel):
                 return False
             if prev == 0:
                 return not rules.finite(pct)
-            return rules.finite(pct) and abs(pct - change / prev * 100) <= 0.005 + 1e-9 * abs(pct)
+            # (flows/progress.py divides by |previous_value|: -35% then -60% is a change of -71.43 %)
+            return rules.finite(pct) and abs(pct - change / abs(prev) * 100) <= 0.005 + 1e-9 * abs(pct)
 
         return per_row(ok, df["value"], df["previous_value"], df["change"], df["change_pct"])
 
