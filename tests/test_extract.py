@@ -87,6 +87,8 @@ CASES = [
     ("市政府决定,授予200名同志“市劳动模范”称号。", "200名", "model_workers", "unknown"),
     ("大会对荣获市五一劳动奖章的120名职工进行表彰。", "120名", "labor_medals", "unknown"),
     ("对受灾的860户困难职工家庭开展专项帮扶。", "860户", "workers_helped", "unknown"),
+    ("去年共召开全体会议和专题会议5次。", "5次", "other", "annual"),
+    ("新设数控、焊接等实训室6个。", "6个", "training_bases", "unknown"),
     # figures of one list share the noun after the last of them
     ("对取得高级工、技师证书的职工,分别给予1000元、2000元奖励。", "1000元", "training_subsidy_per_person", "unknown"),
     ("对取得高级技师证书的职工,每人每月给予技能津贴800元。", "800元", "other", "unknown"),
