@@ -16,12 +16,13 @@ YEAR_MONTH_RE = re.compile(rf"(?<!\d){_Y}\s*(?:[-/.]|年)\s*{_M}(?!\d)月?")
 CN_DATE_RE = re.compile(
     r"([〇零一二三四五六七八九○]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
-# Lines that state the publish date: 时间:2022-12-06 09:12, 发布日期:2022年6月15日, 【发布时间】…; not a
-# government page's other dates (成文日期:2024-07-12 beside 发布日期:2024-07-15, 实施日期, 截止时间)
+# Lines that state the publish date: 时间:2022-12-06 09:12, 发布日期:2022年6月15日, 【发布时间】…
 LABEL_RE = re.compile(
-    r"(?:发布时间|发布日期|发表时间|发稿时间|更新时间|(?<!成文)(?<!印发)(?<!生成)(?<!实施)(?<!施行)(?<!截止)(?:时间|日期)"
-    r"|发布于|来源时间|Date|date)\s*[】\]:]?\s*"
+    r"(?:发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|发布于|来源时间|Date|date)\s*[】\]:]?\s*"
 )
+# …but not a government page's other dates (成文日期:2024-07-12 beside 发布日期:2024-07-15, 实施日期, 截止时间).
+# (Read before a bare 时间/日期 in labelled_date: look-behinds in LABEL_RE would make it try every position.)
+OTHER_DATE_LABELS = ("成文", "印发", "生成", "实施", "施行", "截止")
 # 日期:01-16 with the year elsewhere on the page
 MONTH_DAY_RE = re.compile(rf"(?:日期|时间)\s*[:】]?\s*{_M}[-/.月]{_D}日?(?!\d)")
 # URL paths: /202206/t20220628_10455044.html, /html/2022-12/13/content_…, /2022/1213/…
@@ -80,6 +81,8 @@ def date_from_url(url: str, latest: date | None = None) -> str:
 def labelled_date(text: str, latest: date | None = None) -> str:
     """A date right after a label such as 时间: or 发布日期: (the page's own statement)."""
     for m in LABEL_RE.finditer(text):
+        if text.endswith(OTHER_DATE_LABELS, max(0, m.start() - 2), m.start()):
+            continue
         window = text[m.end() : m.end() + 24]
         if (NUMERIC_DATE_RE.match(window) or CN_DATE_RE.match(window)) and (iso := first_date(window, latest)):
             return iso
