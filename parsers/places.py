@@ -519,7 +519,8 @@ def lookup(name: str, province_hint: str = "", city_hint: str = "") -> Place | N
 def _lead_end(text: str) -> int:
     """End of the first real paragraph (a line of 30+ characters), at most _LEAD_MAX."""
     pos = 0
-    for line in text.splitlines(keepends=True):
+    # the lines of the first _LEAD_MAX characters only: a line that runs past them ends the lead either way
+    for line in text[:_LEAD_MAX].splitlines(keepends=True):
         pos += len(line)
         if len(line.strip()) >= 30 or pos >= _LEAD_MAX:
             break

@@ -207,3 +207,29 @@ def test_a_match_across_two_characters_bytes_sends_the_text_to_the_str_automaton
     for text in ("\uee00\u896d[南京", "\uee00\u896d[", "南京\uee00\u896d["):
         assert _raw(text) == _old_raw_scan(text), text
     assert _raw("\uee00\u896d[南京") == [(3, 5, "南京")]
+
+
+def _old_lead_end(text: str) -> int:
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        pos += len(line)
+        if len(line.strip()) >= 30 or pos >= places._LEAD_MAX:
+            break
+    return min(pos, places._LEAD_MAX)
+
+
+def test_lead_end_is_the_former_reading() -> None:
+    rng = random.Random(23)
+    breaks = ["\n", "\r\n", "\r", "\u2028", "\x0c"]
+    ends = set()
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(0, 80)):
+            parts.append("字" * rng.choice([0, 1, 5, 20, 28, 29, 29, 30, 31]) + " " * rng.randint(0, 2))
+            parts.append(rng.choice(breaks))
+        text = "".join(parts)
+        if rng.random() < 0.3:  # a line break across the cut
+            text = text[: places._LEAD_MAX - 1] + "\r\n" + text[places._LEAD_MAX - 1 :]
+        assert places._lead_end(text) == _old_lead_end(text), text
+        ends.add(places._lead_end(text))
+    assert places._LEAD_MAX in ends and len(ends) > 100
