@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +69,40 @@ class PlaceHit:
         return f"PlaceHit(place={self.place!r}, start={self.start!r}, end={self.end!r}, surface={self.surface!r})"
 
 
+class _Cand:
+    """One place a surface may name (one (code, kind) entry of _Index.surfaces), with what _find asks of it
+    made once: its parents' codes, whether its short name alone is a mention, its level."""
+
+    __slots__ = ("city_code", "code", "county", "full", "major", "parents", "place", "upper")
+
+    def __init__(self, place: Place, kind: int) -> None:
+        self.place = place
+        self.code = place.code
+        self.city_code = place.city_code
+        self.full = kind == _FULL
+        self.parents = frozenset(_parents(place))
+        self.major = _is_major(place)
+        self.upper = place.level in ("province", "prefecture")
+        self.county = place.level == "county"
+
+
+class _Surface:
+    """A surface (a name as written) with its candidate places in _Index.surfaces' order. `cut`: the
+    characters after it that give its suffix to the next word (淮安区|域), `cut_to` the surface left then."""
+
+    __slots__ = ("cands", "cut", "cut_to", "full_codes", "stop", "surface", "weak")
+
+    def __init__(self, surface: str, cands: tuple[_Cand, ...], weak: bool, stop: bool) -> None:
+        self.surface = surface
+        self.cands = cands
+        self.weak = weak
+        self.stop = stop
+        # the codes this surface puts in _find's full_present
+        self.full_codes: tuple[str, ...] = () if weak else tuple(c.code for c in cands if c.full)
+        self.cut = ""
+        self.cut_to: _Surface | None = None
+
+
 @dataclass(frozen=True)
 class _Index:
     places: dict[str, Place]  # code -> Place
@@ -76,9 +110,11 @@ class _Index:
     short: dict[str, tuple[str, ...]]  # short name -> codes
     pinyin: dict[str, tuple[str, ...]]  # pinyin of the short name -> codes
     surfaces: dict[str, tuple[tuple[str, int], ...]]  # surface -> ((code, kind), ...); () for a blocker
-    # every surface of two or more characters (blockers too), matched leftmost-longest; pattern index -> surface
-    matcher: ahocorasick_rs.AhoCorasick
+    # every surface of two or more characters (blockers too), matched leftmost-longest in the text's UTF-16-LE
+    # bytes; pattern index -> surface, and what _raw_scan and _find ask of it
+    matcher: ahocorasick_rs.BytesAhoCorasick
     matcher_surfaces: tuple[str, ...]
+    matcher_infos: tuple[_Surface, ...]
     stop_short: frozenset[str]
     weak_full: frozenset[str]
     city_codes: frozenset[str]
@@ -141,6 +177,17 @@ def _index() -> _Index:
     for word in block:
         surfaces.setdefault(word, [])
     matcher_surfaces = tuple(surface for surface in surfaces if len(surface) >= 2)
+    infos = {
+        surface: _Surface(
+            surface, tuple(_Cand(places[code], kind) for code, kind in entry), surface in weak, surface in stop
+        )
+        for surface, entry in surfaces.items()
+    }
+    for surface, info in infos.items():
+        if info.cands and all(c.full for c in info.cands):
+            # 淮安区域 / 合作市场 / 示范县域: the suffix belongs to the next word
+            info.cut = {"区": "域县", "市": "场", "县": "域级"}.get(surface[-1], "")
+            info.cut_to = infos.get(surface[:-1])
     return _Index(
         places=places,
         full={k: tuple(v) for k, v in full.items()},
@@ -148,12 +195,13 @@ def _index() -> _Index:
         pinyin={k: tuple(v) for k, v in pinyin.items()},
         surfaces={k: tuple(v) for k, v in surfaces.items()},
         # a DFA: ~40 % faster over a text than the library's default NFA here, for ~10 MB once per process
-        matcher=ahocorasick_rs.AhoCorasick(
-            list(matcher_surfaces),
+        matcher=ahocorasick_rs.BytesAhoCorasick(
+            [surface.encode("utf-16-le") for surface in matcher_surfaces],
             matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
             implementation=ahocorasick_rs.Implementation.DFA,
         ),
         matcher_surfaces=matcher_surfaces,
+        matcher_infos=tuple(infos[surface] for surface in matcher_surfaces),
         stop_short=frozenset(stop),
         weak_full=frozenset(weak),
         city_codes=frozenset(p.city_code for p in places.values() if p.city_code),
@@ -213,36 +261,67 @@ def _choose_by_rank(places: list[Place]) -> Place | None:
     return top[0] if len(top) == 1 else None
 
 
-def _raw_scan(text: str, idx: _Index) -> list[tuple[int, int, str]]:
+def _raw_scan(text: str, idx: _Index) -> list[tuple[int, int, _Surface]]:
     """Leftmost-longest scan for every surface (blockers are consumed and dropped).
 
     The automaton finds the leftmost-longest surfaces in one compiled pass; a full name whose suffix
     belongs to the next word is cut back, and the scan then starts again at the character given back.
+
+    It reads the text's UTF-16-LE bytes, two a character when every character is in the Basic Multilingual
+    Plane: a byte offset halved is the character offset, where the str automaton encodes the text to UTF-8
+    and maps every byte offset back to a character (~45 % of the scan). A match starting at an odd byte
+    would straddle two characters; when none does, each step found the same leftmost-longest match as
+    over the characters (a match at an even byte is one at that character and back), so a text with one,
+    or with a character beyond the BMP (four bytes), is read by the str automaton instead.
     """
-    surfaces, names = idx.surfaces, idx.matcher_surfaces
-    out: list[tuple[int, int, str]] = []
+    data = text.encode("utf-16-le")
+    if len(data) == 2 * len(text):
+        out = _scan(text, data, 1, idx.matcher.find_matches_as_indexes, idx)
+        if out is not None:
+            return out
+    out = _scan(text, text, 0, _str_matcher().find_matches_as_indexes, idx)
+    assert out is not None  # (only a byte scan gives up)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _str_matcher() -> ahocorasick_rs.AhoCorasick:
+    """The surfaces' automaton over str, for the texts the UTF-16 one cannot read (built when first needed)."""
+    return ahocorasick_rs.AhoCorasick(
+        list(_index().matcher_surfaces),
+        matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
+
+
+def _scan(
+    text: str, haystack: str | bytes, shift: int, find: Callable[..., list[tuple[int, int, int]]], idx: _Index
+) -> list[tuple[int, int, _Surface]] | None:
+    """_raw_scan over `haystack`: the text (shift 0) or its UTF-16-LE bytes (shift 1, None at a match that
+    starts inside a character)."""
+    infos = idx.matcher_infos
+    out: list[tuple[int, int, _Surface]] = []
     offset = 0  # where the current pass over the text began
-    matches = idx.matcher.find_matches_as_indexes(text)
+    matches = find(haystack)
     k = 0
     while k < len(matches):
         pattern, i, end = matches[k]
         k += 1
-        surface = names[pattern]
-        entry = surfaces[surface]
-        i, end = i + offset, end + offset
-        if not entry:  # an ordinary word such as 长治久安
+        if shift and i & 1:
+            return None
+        info = infos[pattern]
+        i, end = (i >> shift) + offset, (end >> shift) + offset
+        if not info.cands:  # an ordinary word such as 长治久安
             continue
-        nxt = text[end : end + 1]
-        if nxt and all(kind == _FULL for _, kind in entry):
-            last = surface[-1]
-            if (last == "区" and nxt in "域县") or (last == "市" and nxt == "场") or (last == "县" and nxt in "域级"):
-                # 淮安区域 / 合作市场 / 示范县域: the suffix belongs to the next word
-                surface = surface[:-1]
-                end -= 1
-                offset, matches, k = end, idx.matcher.find_matches_as_indexes(text[end:]), 0
-                if not surfaces.get(surface):
-                    continue
-        out.append((i, end, surface))
+        if info.cut and end < len(text) and text[end] in info.cut:
+            # 淮安区域 / 合作市场 / 示范县域: the suffix belongs to the next word
+            end -= 1
+            offset, matches, k = end, find(haystack[end << shift :]), 0
+            cut_to = info.cut_to
+            if cut_to is None or not cut_to.cands:
+                continue
+            info = cut_to
+        out.append((i, end, info))
     return out
 
 
@@ -256,50 +335,69 @@ def _short_tail_blocked(text: str, end: int) -> bool:
     return tail[:1] in _TAIL_1 or tail[:2] in _TAIL_2
 
 
+def _drop_homonym_cands(cands: list[_Cand]) -> list[_Cand]:
+    """_drop_homonym_counties of the candidates' places."""
+    majors = {c.code for c in cands if c.major}
+    return [c for c in cands if not (c.county and c.city_code in majors and c.code not in majors)]
+
+
 def _find(text: str, lenient: bool = False) -> list[PlaceHit]:
     idx = _index()
     raws = _raw_scan(text, idx)
     if not raws:
         return []  # most clauses name no place (figure_place asks per figure)
-    places = idx.places
-    full_present = {
-        code
-        for _, _, surface in raws
-        if surface not in idx.weak_full
-        for code, kind in idx.surfaces[surface]
-        if kind == _FULL
-    }
-    accepted: list[list[Place]] = []
+    # the codes named by a full name somewhere in the text: made when a short name first asks
+    full_present: set[str] | None = None
+    accepted: list[list[_Cand]] = []
     prev_end = -1
-    prev_codes: set[str] = set()
-    for start, end, surface in raws:
-        before = prev_codes if start == prev_end else set()
+    prev_keep: list[_Cand] = []
+    ambiguous = False
+    for start, end, info in raws:
+        # the places kept for the surface just before, when this one follows it directly (泰州市|姜堰区)
+        before = prev_keep if start == prev_end else None
         blocked_tail: bool | None = None
-        keep: list[Place] = []
-        for code, kind in idx.surfaces[surface]:
-            p = places[code]
-            after_parent = bool(before & _parents(p))
-            if kind == _FULL:
-                ok = surface not in idx.weak_full or after_parent
+        keep: list[_Cand] = []
+        for c in info.cands:
+            if c.full:
+                ok = not info.weak or (before is not None and _follows_parent(before, c))
             else:
                 if blocked_tail is None:
                     blocked_tail = _short_tail_blocked(text, end)
                 if blocked_tail:
                     ok = False
-                elif surface in idx.stop_short:
-                    ok = after_parent or (p.level in ("province", "prefecture") and (code in full_present or lenient))
-                elif _is_major(p) or lenient:
+                elif before is not None and _follows_parent(before, c):
+                    ok = True
+                elif info.stop:
+                    if c.upper and not lenient:
+                        if full_present is None:
+                            full_present = {code for _, _, named in raws for code in named.full_codes}
+                        ok = c.code in full_present
+                    else:
+                        ok = c.upper
+                elif c.major or lenient:
                     ok = True
                 else:
-                    ok = after_parent or code in full_present
+                    if full_present is None:
+                        full_present = {code for _, _, named in raws for code in named.full_codes}
+                    ok = c.code in full_present
             if ok:
-                keep.append(p)
-        keep = _drop_homonym_counties(keep)
+                keep.append(c)
+        if len(keep) > 1:  # (one candidate or none: nothing to drop)
+            keep = _drop_homonym_cands(keep)
+            ambiguous = ambiguous or len(keep) > 1
         accepted.append(keep)
         prev_end = end
-        prev_codes = {p.code for p in keep}
+        prev_keep = keep
+
+    hits: list[PlaceHit] = []
+    if not ambiguous:
+        for (start, end, info), cands in zip(raws, accepted, strict=True):
+            if cands:
+                hits.append(PlaceHit(cands[0].place, start, end, info.surface))
+        return hits
 
     # Ambiguous names (鼓楼区, 朝阳区, 吉林) are settled by the unambiguous places around them.
+    places = idx.places
     sure = {cands[0].code for cands in accepted if len(cands) == 1}
     sure_cities = {places[c].city_code for c in sure if places[c].city_code} | sure
     sure_provinces = {c[:2] for c in sure}
@@ -311,18 +409,26 @@ def _find(text: str, lenient: bool = False) -> list[PlaceHit]:
             + (p.code[:2] in sure_provinces)
         )
 
-    hits: list[PlaceHit] = []
-    for (start, end, surface), cands in zip(raws, accepted, strict=True):
+    for (start, end, info), cands in zip(raws, accepted, strict=True):
         if not cands:
             continue
         if len(cands) == 1:
-            chosen: Place | None = cands[0]
+            chosen: Place | None = cands[0].place
         else:
-            best = max(context(p) for p in cands)
-            chosen = _choose_by_rank([p for p in cands if context(p) == best])
+            ps = [c.place for c in cands]
+            best = max(context(p) for p in ps)
+            chosen = _choose_by_rank([p for p in ps if context(p) == best])
         if chosen is not None:
-            hits.append(PlaceHit(place=chosen, start=start, end=end, surface=surface))
+            hits.append(PlaceHit(chosen, start, end, info.surface))
     return hits
+
+
+def _follows_parent(before: list[_Cand], c: _Cand) -> bool:
+    """Whether a place kept for the surface just before is a parent of c's place (province or city)."""
+    for b in before:
+        if b.code in c.parents:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------- public API
@@ -401,8 +507,8 @@ def lookup(name: str, province_hint: str = "", city_hint: str = "") -> Place | N
         return None
     place: Place | None = None
     prov, city = province_hint, city_hint
-    for _, _, surface in raws:
-        place = _pick([c for c, _ in idx.surfaces[surface]], prov, city)
+    for _, _, info in raws:
+        place = _pick([c for c, _ in idx.surfaces[info.surface]], prov, city)
         if place is None:
             return None
         prov = place.code[:2]
@@ -413,7 +519,8 @@ def lookup(name: str, province_hint: str = "", city_hint: str = "") -> Place | N
 def _lead_end(text: str) -> int:
     """End of the first real paragraph (a line of 30+ characters), at most _LEAD_MAX."""
     pos = 0
-    for line in text.splitlines(keepends=True):
+    # the lines of the first _LEAD_MAX characters only: a line that runs past them ends the lead either way
+    for line in text[:_LEAD_MAX].splitlines(keepends=True):
         pos += len(line)
         if len(line.strip()) >= 30 or pos >= _LEAD_MAX:
             break
