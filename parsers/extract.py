@@ -104,6 +104,7 @@ def _extract_prose(text: str) -> list[Mention]:
     previous_sentence = -1
     sentence_text = ""
     sentence_markers = 0
+    marker_words: list[tuple[str, ...]] = []
     quantities = scan(text)[:MAX_FIGURES_PER_DOCUMENT]
     for i, q in enumerate(quantities):
         sentence, clause, item = index.locate(q.number_start)
@@ -115,6 +116,7 @@ def _extract_prose(text: str) -> list[Mention]:
             # the period marker lists with a word in the sentence: most marker questions end there (the keyword
             # automaton holds every marker word)
             sentence_markers = hits.marker_lists(sentence.start, sentence.end)
+            marker_words = hits.marker_words(sentence.start, sentence.end)  # (the same pass: which words)
         candidates = hits.for_unit(sentence.start, sentence.end, q.unit)
         cls = classify(
             text, q.start, q.end, q.unit, item, clause, sentence, prev_end, next_start, previous_class, candidates
@@ -127,6 +129,7 @@ def _extract_prose(text: str) -> list[Mention]:
             previous_period,
             prev_end if previous_period is not None else -1,
             sentence_markers,
+            marker_words,
         )
         if not (period == "change" and _compares(text, item.start, q.start)):
             # (比上年末增加4.2万人,其中技能人才52.6万人: a part after a comparison belongs to the total before it)

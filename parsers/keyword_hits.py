@@ -135,6 +135,9 @@ class KeywordHits:
         self._found: set[str] = set()  # the automaton's words that the current sentence contains
         self._literal: list[int] = []  # literal keywords the current sentence contains
         self._markers = 0  # the period marker lists with a word in the current sentence (KeywordHits.marker_lists)
+        self._marker_count = markers().lists
+        # per marker list (periods.Words.index), its words in the current sentence (KeywordHits.marker_words)
+        self._marker_words: list[tuple[str, ...]] = [()] * self._marker_count
         # pattern keywords that the current sentence may match: a word of their first required group is in it
         self._may_match: set[int] = set()
         self._unread = _unread_patterns()
@@ -150,17 +153,22 @@ class KeywordHits:
         found = self._found = set(self._automaton.find_matches_as_strings(self._sentence, overlapping=True))
         # each word once (a sentence may repeat one); a word that only a pattern or a gate needs names no keyword
         literal: list[int] = []
-        markers = 0
+        mask = 0
+        present: list[tuple[str, ...]] = [()] * self._marker_count
         may_match: set[int] = set()
         info = self._word_info
         for word in found:
-            ids, bits, needing = info[word]
+            ids, bits, needing, lists = info[word]
             if ids:
                 literal.extend(ids)
-            markers |= bits
+            if bits:
+                mask |= bits
+                for index in lists:  # each list holding the word (most words are in one)
+                    present[index] = present[index] + (word,)
             if needing:
                 may_match.update(needing)
-        self._literal, self._markers, self._may_match = literal, markers, may_match
+        self._literal, self._markers, self._may_match = literal, mask, may_match
+        self._marker_words = present
 
     def words(self, start: int, end: int) -> set[str]:
         """The automaton's words that text[start:end] holds: every literal keyword, every word a pattern
@@ -173,6 +181,12 @@ class KeywordHits:
         found along with the sentence's literal keywords."""
         self._start_sentence(start, end)
         return self._markers
+
+    def marker_words(self, start: int, end: int) -> list[tuple[str, ...]]:
+        """Per period marker list (its periods.Words.index), the words of it that text[start:end] holds, from
+        the same pass as marker_lists (a list with none has ()): periods.period_of's `present`."""
+        self._start_sentence(start, end)
+        return self._marker_words
 
     def _matches(self, pattern: re.Pattern[str], requirement: Requirement) -> bool:
         """pattern.search(sentence), answered from the sentence's words where they settle it."""
@@ -226,10 +240,11 @@ class KeywordHits:
 
 
 @cache
-def _word_info() -> dict[str, tuple[tuple[int, ...], int, tuple[int, ...]]]:
+def _word_info() -> dict[str, tuple[tuple[int, ...], int, tuple[int, ...], tuple[int, ...]]]:
     """Per word of the automaton: the literal keywords that are that word (Taxonomy.literal_ids), the bits of
-    the period marker lists that hold it (periods.PeriodMarkers.bits_by_word), and the pattern keywords whose
-    first required group holds it (a sentence without a word of that group cannot match them)."""
+    the period marker lists that hold it (periods.PeriodMarkers.bits_by_word), the pattern keywords whose
+    first required group holds it (a sentence without a word of that group cannot match them), and the
+    indices of the marker lists that hold it (the set bits' positions)."""
     literal_ids, bits = taxonomy().literal_ids, markers().bits_by_word
     needing: dict[str, list[int]] = {}
     for i, pattern, (groups, _) in _regex_presence():
@@ -237,7 +252,12 @@ def _word_info() -> dict[str, tuple[tuple[int, ...], int, tuple[int, ...]]]:
             for word in groups[0]:
                 needing.setdefault(word, []).append(i)
     return {
-        word: (literal_ids.get(word, ()), bits.get(word, 0), tuple(needing.get(word, ())))
+        word: (
+            literal_ids.get(word, ()),
+            bits.get(word, 0),
+            tuple(needing.get(word, ())),
+            tuple(k for k in range(bits.get(word, 0).bit_length()) if bits.get(word, 0) >> k & 1),
+        )
         for word in _automaton_words()
     }
 
