@@ -82,13 +82,15 @@ class HostThrottle:
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
 
-    def wait(self, host: str, delay: float) -> None:
+    def wait(self, host: str, delay: float) -> float:
+        """Sleep until this host's next free slot and return the slot (a `time.monotonic()` time)."""
         with self._lock:
             now = time.monotonic()
             slot = max(now, self._next.get(host, 0.0))
             self._next[host] = slot + delay
         if slot > now:
             time.sleep(slot - now)
+        return slot
 
 
 THROTTLE = HostThrottle()  # one per process: two sources on one host share its delay
