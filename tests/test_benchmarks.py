@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from benchmarks import bench_extract
 from benchmarks.synth import MAX_BYTES, MIN_BYTES, cn_number, generate, make_report
+from benchmarks.yardstick import bare_figures
 from parsers.report import process_document
 
 
@@ -121,3 +123,20 @@ def test_bench_parse_times_process_refs_and_keeps_its_rows(tmp_path, capsys) -> 
     import parsers.report
 
     assert parsers.report.extract.__module__ == "parsers.extract"  # the steps' wrappers are taken off
+
+
+def test_yardstick_finds_numbers_with_units_and_converts_chinese_numerals() -> None:
+    text = "全市新建工会组织2300家，培训职工1.2万人次，三十二所学校参加，资金3.5亿元，一是加强领导。"
+    assert bare_figures(text) == [
+        (2300.0, "家", text.index("2300")),
+        (12000.0, "人", text.index("1.2")),
+        (32.0, "所", text.index("三十二")),
+        (350000000.0, "元", text.index("3.5")),
+    ]
+    assert bare_figures("一一道来，十十") == []  # cn2an rejects these runs; the script goes on
+
+
+def test_bench_extract_prints_the_core_beside_the_yardstick(capsys) -> None:
+    assert bench_extract.main(["--n", "12", "--repeat", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "yardstick (bare regex + cn2an" in out and "core / yardstick: best" in out
