@@ -240,9 +240,16 @@ def _np_stop(right: str, pos: int = 0) -> re.Match[str] | None:
 EXAMPLES_END_RE = re.compile(r"^.*等(?![级次于待同额候])(?:等)?")  # not 等级, 等次, 等于
 # words that state a level or a total but name nothing: 累计达到173个, 总数达到1015个
 MARKERS_ONLY_RE = re.compile(
-    r"^(?:(?:全市|全区|全县|全省|全年|目前|截至目前|现|已|共|共计|总计|累计|总数|总量|达到|达|为|增至|增加|增长|新增|超过|约|有|"
+    r"^(?:(?:全市|全区|全县|全省|全年|目前|截至目前|现|已|共|共计|总计|累计|总数|总量|规模|人数|数量|分别|均|"
+    r"达到|达|为|增至|增加|增长|新增|超过|突破|扩大|升至|约|有|"
     r"提高|提升|减少|下降|降低|到|至|的|比\d{4}年|比上年末|比上年底|比上年|比上届|较上年末|较上年|同比)\s*)+$"
 )
+# a clause that only links its figure to the previous clause's topic: 达到12.6万人, 总数突破300家
+TOPIC_LINK_RE = re.compile(
+    r"\s*(?:(?:总数|总量|规模|人数|数量|累计|共计|总计|已|均|分别|目前|现)\s*)*"
+    r"(?:达到|达|增至|增加到|增长到|增长至|提高到|提高至|提升到|提升至|扩大到|扩大至|突破|超过|升至|为)\s*"
+)
+CLAUSE_DELIMITERS = frozenset("，,；;：:")
 SUBJECT_HAS_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
 
 
@@ -299,6 +306,22 @@ class Context:
         self._window: str | None = None
         self._has_own_noun: bool | None = None
         self._selected: bool | None = None
+        self._topic_start = -2  # not yet read
+
+    @property
+    def topic_start(self) -> int:
+        """Where the clause before the figure's own starts, when the figure's clause names nothing before it
+        (高技能人才总量稳步增长，达到12.6万人: the previous clause is its topic); -1 otherwise."""
+        if self._topic_start == -2:
+            self._topic_start = -1
+            text, clause_start = self.text, self.clause_start
+            if clause_start > self.sentence_start and TOPIC_LINK_RE.fullmatch(text, clause_start, self.start):
+                before = clause_start - 1  # the previous clause ends at the delimiter before this one
+                while before > self.sentence_start and text[before - 1] not in CLAUSE_DELIMITERS:
+                    before -= 1
+                if before < clause_start - 1:
+                    self._topic_start = before
+        return self._topic_start
 
     @property
     def clause(self) -> str:
@@ -439,6 +462,11 @@ def _score_keyword(kw: Keyword, ctx: Context, sc: dict, literal: str | None = No
             best = (s, m.group(0), -1)
     if best[0]:
         return best
+    topic = ctx.topic_start
+    if topic >= 0 and kw.kind != "predicate":
+        m = kw.pattern.search(ctx.text, topic, ctx.clause_start)
+        if m:
+            return (kw.weight * sc["topic_factor"] + 0.02 * len(m.group(0)), m.group(0), -1)
     m = kw.pattern.search(ctx.sentence)
     if m:
         factor = sc["predicate_sentence_factor"] if kw.kind == "predicate" else sc["sentence_factor"]
@@ -501,6 +529,9 @@ def _score_word(kw: Keyword, word: str, ctx: Context, sc: dict) -> tuple[float, 
         s = weight * sc["clause_factor"] + 0.02 * n
     if in_clause and s > 0.0:
         return s, word, -1
+    topic = ctx.topic_start
+    if topic >= 0 and not predicate and text.find(word, topic, ctx.clause_start) != -1:
+        return weight * sc["topic_factor"] + 0.02 * n, word, -1
     if text.find(word, ctx.sentence_start, ctx.sentence_end) != -1:
         factor = sc["predicate_sentence_factor"] if predicate else sc["sentence_factor"]
         if ctx.selected:

@@ -359,3 +359,14 @@ def test_a_label_leaves_out_the_verb_before_the_counted_title() -> None:
 def test_a_congress_session_is_not_a_count_but_one_meeting_held_is() -> None:
     assert extract(normalize_text("关于市十五届人大三次会议第0203号建议的答复")) == []
     assert [m.mention for m in extract(normalize_text("召开一次产改联席会议,部署全年工作。"))] == ["一次"]
+
+
+def test_a_clause_that_only_links_its_figure_takes_the_previous_clause_as_topic() -> None:
+    def indicators(text: str) -> list[tuple[str, str]]:
+        return [(m.mention, m.indicator) for m in extract(normalize_text(text))]
+
+    assert indicators("这几年高技能人才队伍不断壮大,总量达到4.3万人。") == [("4.3万人", "high_skilled_talents")]
+    assert indicators("各县区新建一批职工书屋,总数突破210家。") == [("210家", "service_sites")]
+    # only the clause right before, and only when the figure's own clause names nothing
+    assert indicators("高技能人才队伍不断壮大,企业数量稳步增长,达到3100人。") == [("3100人", "other")]
+    assert indicators("高技能人才队伍不断壮大,今年招聘普通员工3100人。") == [("3100人", "other")]
