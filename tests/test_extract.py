@@ -370,3 +370,8 @@ def test_a_clause_that_only_links_its_figure_takes_the_previous_clause_as_topic(
     # only the clause right before, and only when the figure's own clause names nothing
     assert indicators("高技能人才队伍不断壮大,企业数量稳步增长,达到3100人。") == [("3100人", "other")]
     assert indicators("高技能人才队伍不断壮大,今年招聘普通员工3100人。") == [("3100人", "other")]
+
+
+def test_a_time_word_alone_before_a_figure_names_nothing_so_it_counts_what_the_last_figure_counted() -> None:
+    found = [(m.mention, m.indicator) for m in extract(normalize_text("去年新建职工驿站120个,今年增加到185个。"))]
+    assert found == [("120个", "service_sites"), ("185个", "service_sites")]
