@@ -70,6 +70,36 @@ class Indicator:
     labels: dict[str, str] = field(default_factory=dict)
 
 
+class Scoring:
+    """The taxonomy's [scoring] factors as typed fields. Compiled, this is a native class and arithmetic on its
+    floats runs unboxed; a dict's values are objects, and each product or sum with one made a float object."""
+
+    __slots__ = (
+        "clause_factor",
+        "item_factor",
+        "predicate_clause_factor",
+        "predicate_sentence_factor",
+        "selection_sentence_factor",
+        "sentence_factor",
+        "strong",
+        "threshold",
+        "topic_factor",
+    )
+
+    def __init__(self, scoring: dict) -> None:
+        # (float() of the TOML's floats is the same value; an integer written there compares and multiplies
+        # as its float does)
+        self.item_factor: float = float(scoring["item_factor"])
+        self.clause_factor: float = float(scoring["clause_factor"])
+        self.sentence_factor: float = float(scoring["sentence_factor"])
+        self.predicate_clause_factor: float = float(scoring["predicate_clause_factor"])
+        self.predicate_sentence_factor: float = float(scoring["predicate_sentence_factor"])
+        self.selection_sentence_factor: float = float(scoring["selection_sentence_factor"])
+        self.strong: float = float(scoring["strong"])
+        self.threshold: float = float(scoring["threshold"])
+        self.topic_factor: float = float(scoring["topic_factor"])
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     indicators: dict[str, Indicator]
@@ -87,6 +117,7 @@ class Taxonomy:
     sentence_gates: tuple[tuple[re.Pattern[str], ...], ...]
     keyword_units: tuple[frozenset[str], ...]  # per keyword id, the units its indicator counts in
     keyword_literals: tuple[str | None, ...]  # per keyword id, Keyword.literal
+    factors: Scoring  # `scoring`'s numbers, typed
 
     def units_of(self, indicator: str) -> frozenset[str]:
         return self.indicators[indicator].units
@@ -158,6 +189,7 @@ def taxonomy() -> Taxonomy:
         tuple(_sentence_gates(kw, indicators[kw.indicator]) for kw in keywords),
         tuple(indicators[kw.indicator].units for kw in keywords),
         tuple(kw.literal for kw in keywords),
+        Scoring(scoring),
     )
 
 
@@ -417,7 +449,7 @@ def context_of(
     return Context(text, left, right, noun_after, start, end, clause, sentence)
 
 
-def _score_keyword(kw: Keyword, ctx: Context, sc: dict, literal: str | None = None) -> tuple[float, str, int]:
+def _score_keyword(kw: Keyword, ctx: Context, sc: Scoring, literal: str | None = None) -> tuple[float, str, int]:
     """(score, matched text, position of the match in ctx.left or -1) for one keyword.
 
     `literal` is kw.literal when known: a part without that word cannot match, and a substring test
@@ -437,24 +469,24 @@ def _score_keyword(kw: Keyword, ctx: Context, sc: dict, literal: str | None = No
         if ctx.events or ctx.selected:
             # 两次举办“昆山工匠”技能大赛, 3人获评全国劳动模范: what follows names the thing
             for m in kw.pattern.finditer(ctx.right) if literal is None or literal in ctx.right else ():
-                s = kw.weight * sc["item_factor"] + 0.4 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
+                s = kw.weight * sc.item_factor + 0.4 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
                 if s > best[0]:
                     best = (s, m.group(0), -1)
         for m in kw.pattern.finditer(ctx.noun_after) if literal is None or literal in ctx.noun_after else ():
-            s = kw.weight * sc["item_factor"] + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
+            s = kw.weight * sc.item_factor + 0.6 * (1 - min(m.start(), 20) / 20) + 0.02 * len(m.group(0))
             if s > best[0]:
                 best = (s, m.group(0), -1)
     for m in kw.pattern.finditer(ctx.left) if literal is None or literal in ctx.left else ():
         distance = len(ctx.left) - m.end()
         if ctx.noun_after and kw.kind == "noun" and distance > 2:
             continue  # 技工院校教师8个职称系列: the noun after the figure is what is counted
-        s = kw.weight * sc["item_factor"] + 0.5 * (1 - min(distance, 20) / 20) + 0.02 * len(m.group(0))
+        s = kw.weight * sc.item_factor + 0.5 * (1 - min(distance, 20) / 20) + 0.02 * len(m.group(0))
         if s > best[0]:
             best = (s, m.group(0), m.start())
     if best[0] or (ctx.has_own_noun and kw.kind == "noun"):
         return best
     # no word of its own in the item: the clause (a verb after the list), then the sentence
-    factor = sc["predicate_clause_factor"] if kw.kind == "predicate" else sc["clause_factor"]
+    factor = sc.predicate_clause_factor if kw.kind == "predicate" else sc.clause_factor
     for m in kw.pattern.finditer(ctx.clause) if literal is None or literal in ctx.clause else ():
         if kw.kind == "predicate" and m.start() < ctx.clause_offset_of_end:
             continue  # a predicate follows the list it applies to
@@ -467,17 +499,17 @@ def _score_keyword(kw: Keyword, ctx: Context, sc: dict, literal: str | None = No
     if topic >= 0 and kw.kind != "predicate":
         m = kw.pattern.search(ctx.text, topic, ctx.clause_start)
         if m:
-            return (kw.weight * sc["topic_factor"] + 0.02 * len(m.group(0)), m.group(0), -1)
+            return (kw.weight * sc.topic_factor + 0.02 * len(m.group(0)), m.group(0), -1)
     m = kw.pattern.search(ctx.sentence)
     if m:
-        factor = sc["predicate_sentence_factor"] if kw.kind == "predicate" else sc["sentence_factor"]
+        factor = sc.predicate_sentence_factor if kw.kind == "predicate" else sc.sentence_factor
         if ctx.selected:
-            factor = sc["selection_sentence_factor"]
+            factor = sc.selection_sentence_factor
         return (kw.weight * factor + 0.02 * len(m.group(0)), m.group(0), -1)
     return best
 
 
-def _score_word(kw: Keyword, word: str, ctx: Context, sc: dict) -> tuple[float, str, int]:
+def _score_word(kw: Keyword, word: str, ctx: Context, sc: Scoring) -> tuple[float, str, int]:
     """_score_keyword for a keyword that is a plain word which cannot overlap itself (every literal
     keyword of the taxonomy, checked in _plans): the same scores from str.find instead of regex scans.
 
@@ -493,16 +525,22 @@ def _score_word(kw: Keyword, word: str, ctx: Context, sc: dict) -> tuple[float, 
         # a predicate after the figure applies to what it counts: 4200多名农民工…实现学历提升
         i = ctx.right.find(word)
         if i != -1:
-            score = max(score, kw.weight + 0.6 * (1 - min(i, 20) / 20) + 0.02 * n)
+            s = weight + 0.6 * (1 - min(i, 20) / 20) + 0.02 * n
+            if s > score:  # (max(score, s), without a call to the builtin)
+                score = s
     else:
         if ctx.events or ctx.selected:
             # 两次举办“昆山工匠”技能大赛, 3人获评全国劳动模范: what follows names the thing
             i = ctx.right.find(word)
             if i != -1:
-                score = max(score, kw.weight * sc["item_factor"] + 0.4 * (1 - min(i, 20) / 20) + 0.02 * n)
+                s = weight * sc.item_factor + 0.4 * (1 - min(i, 20) / 20) + 0.02 * n
+                if s > score:
+                    score = s
         i = ctx.noun_after.find(word)
         if i != -1:
-            score = max(score, kw.weight * sc["item_factor"] + 0.6 * (1 - min(i, 20) / 20) + 0.02 * n)
+            s = weight * sc.item_factor + 0.6 * (1 - min(i, 20) / 20) + 0.02 * n
+            if s > score:
+                score = s
     left = ctx.left
     j = left.rfind(word)
     if j != -1:
@@ -513,7 +551,7 @@ def _score_word(kw: Keyword, word: str, ctx: Context, sc: dict) -> tuple[float, 
             j = left.find(word)
             distance = len(left) - (j + n)
         if j != -1:
-            s = kw.weight * sc["item_factor"] + 0.5 * (1 - min(distance, 20) / 20) + 0.02 * n
+            s = weight * sc.item_factor + 0.5 * (1 - min(distance, 20) / 20) + 0.02 * n
             if s > score:
                 score, left_pos = s, j
     if score:
@@ -524,19 +562,19 @@ def _score_word(kw: Keyword, word: str, ctx: Context, sc: dict) -> tuple[float, 
     text = ctx.text
     if predicate:  # a predicate follows the list it applies to
         in_clause = text.find(word, max(ctx.end, ctx.clause_start), ctx.clause_end) != -1
-        s = weight * sc["predicate_clause_factor"] + 0.02 * n
+        s = weight * sc.predicate_clause_factor + 0.02 * n
     else:
         in_clause = text.find(word, ctx.clause_start, ctx.clause_end) != -1
-        s = weight * sc["clause_factor"] + 0.02 * n
+        s = weight * sc.clause_factor + 0.02 * n
     if in_clause and s > 0.0:
         return s, word, -1
     topic = ctx.topic_start
     if topic >= 0 and not predicate and text.find(word, topic, ctx.clause_start) != -1:
-        return weight * sc["topic_factor"] + 0.02 * n, word, -1
+        return weight * sc.topic_factor + 0.02 * n, word, -1
     if text.find(word, ctx.sentence_start, ctx.sentence_end) != -1:
-        factor = sc["predicate_sentence_factor"] if predicate else sc["sentence_factor"]
+        factor = sc.predicate_sentence_factor if predicate else sc.sentence_factor
         if ctx.selected:
-            factor = sc["selection_sentence_factor"]
+            factor = sc.selection_sentence_factor
         return weight * factor + 0.02 * n, word, -1
     return 0.0, "", -1
 
@@ -573,7 +611,7 @@ def classify(
     outrank nouns; the clause and the sentence count only when the item has no noun of its own.
     """
     tax = taxonomy()
-    sc = tax.scoring
+    sc = tax.factors
     plans = _plans()
     ctx = context_of(text, start, end, item, clause, sentence, prev_end, next_start)
     item_text: str | None = None
@@ -617,14 +655,14 @@ def classify(
         return _new(Classification, (previous.indicator, label, previous.score, previous.keyword))
     if previous is not None and previous.indicator != OTHER and unit in tax.units_of(previous.indicator):
         # (inheritable: the previous figure's indicator counts in this unit)
-        if not ctx.has_own_noun and (best_class is None or best_class.score < sc["strong"]):
+        if not ctx.has_own_noun and (best_class is None or best_class.score < sc.strong):
             # 新命名…创新工作室26个,累计达到173个 / 总数达到1015个: a total with no noun of its own
             return _new(Classification, (previous.indicator, previous.label, previous.score, previous.keyword))
-        if _subtotal(ctx.clause_left) and (best_class is None or best_class.score < sc["strong"]):
+        if _subtotal(ctx.clause_left) and (best_class is None or best_class.score < sc.strong):
             # 其中一线职工24名: a sub-total counts what its total counts
             label = other_label(ctx.left, ctx.noun_after) or previous.label
             return _new(Classification, (previous.indicator, label, 0.0, ""))
-    if best_class is None or best_class.score < sc["threshold"]:
+    if best_class is None or best_class.score < sc.threshold:
         score = best_class.score if best_class else 0.0
         return _new(Classification, (OTHER, other_label(ctx.left, ctx.noun_after), score, ""))
     return best_class
