@@ -7,12 +7,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from parsers.segments import BMP, SPACE_TABLE, Span
 
-TAXONOMY_PATH = Path(__file__).parent / "data" / "taxonomy.toml"
-OTHER = "other"
+TAXONOMY_PATH: Final = Path(__file__).parent / "data" / "taxonomy.toml"
+OTHER: Final = "other"
 
 
 def _class_first(chars: str, words: tuple[str, ...], chars_first: bool = True) -> re.Pattern[str]:
@@ -30,11 +30,11 @@ def _class_first(chars: str, words: tuple[str, ...], chars_first: bool = True) -
 
 
 # After a figure, a conjunction starts the next conjunct: 省劳模52人和市劳模200人 (以及|[和及与])
-CONJUNCTION_RE = _class_first("和及与", ("以及",), chars_first=False)
-LABEL_STRIP_RE = re.compile(r"^[“”\"'《》()\[\]【】\s的和及与等各类]+|[“”\"'《》()\[\]【】\s的和及与等]+$")
-LABEL_STOP_RE = re.compile(r"[的,;。、:()]")
+CONJUNCTION_RE: Final = _class_first("和及与", ("以及",), chars_first=False)
+LABEL_STRIP_RE: Final = re.compile(r"^[“”\"'《》()\[\]【】\s的和及与等各类]+|[“”\"'《》()\[\]【】\s的和及与等]+$")
+LABEL_STOP_RE: Final = re.compile(r"[的,;。、:()]")
 # Verbs and framings that open an item and are not part of the counted noun.
-LEADING_VERB_RE = re.compile(
+LEADING_VERB_RE: Final = re.compile(
     r"^(?:.*?(?:累计|先后|共|已|达到|达|新增|新建|新发展|发展|培育|选树|建成|创成|创建|成立|组建|开展|完成|实现|发放|拨付|"
     r"筹集|使用|投入|举办|组织|培训|帮助|推动|推选出|推选|评选出|选出|招募|遴选|确定了|确定|设立|建立|出台|调整|打造|命名|评选|"
     r"获得|荣获|取得|产生|提供|覆盖|录入|拿出|安排了|安排|涌现出|催生|吸纳|其中))"
@@ -194,8 +194,8 @@ def taxonomy() -> Taxonomy:
 
 
 # What makes a pattern's match depend on where its subject string ends: anchors and lookarounds.
-_BOUNDARY_SENSITIVE_RE = re.compile(r"[$^]|\\[bBAZ]|\(\?[=!<]")
-_TRAILING_LOOKAHEAD_RE = re.compile(r"\(\?=(?:\[[^\]]*\]|[^()\[\]])*\)$")  # (?=[,;。、)]|$) at the end
+_BOUNDARY_SENSITIVE_RE: Final = re.compile(r"[$^]|\\[bBAZ]|\(\?[=!<]")
+_TRAILING_LOOKAHEAD_RE: Final = re.compile(r"\(\?=(?:\[[^\]]*\]|[^()\[\]])*\)$")  # (?=[,;。、)]|$) at the end
 
 
 def _in_sentence(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -232,12 +232,12 @@ class Classification(NamedTuple):
     keyword: str
 
 
-_new = tuple.__new__
+_new: Final = tuple.__new__
 
 
 # The counted noun after a figure (104个订单班, 4200多名农民工…) ends at a particle, a
 # punctuation mark or a verb; only keywords inside it describe what is counted.
-NP_STOP_RE = _class_first(
+NP_STOP_RE: Final = _class_first(
     "的,;。、:()“”《》",
     (
         *("实现", "参与", "参加", "获得", "获评", "取得", "通过", "进行", "开展", "加入", "入会", "组成", "参赛"),
@@ -246,14 +246,14 @@ NP_STOP_RE = _class_first(
         *("增加", "增长", "提高", "提升", "减少", "下降", "降低"),  # 由80万人增加到120万人
     ),
 )
-MAX_NP_CHARS = 16
-ASIDE_RE = re.compile(r"\((?:其中|含|包括)")
+MAX_NP_CHARS: Final = 16
+ASIDE_RE: Final = re.compile(r"\((?:其中|含|包括)")
 # Nouns that hold a one-character stop of NP_STOP_RE (3个公共实训基地, 12个职工服务中心, 300家中小企业,
 # 在岗职工): the noun goes on through them.
-NP_COMPOUNDS = tuple(
+NP_COMPOUNDS: Final = tuple(
     "公共 中心 中小 中央 中外 中资 中级 中国 中华 中医 中职 中专 中介 在岗 在职 在线 在校 在编 为民 均衡".split()
 )
-_NP_COMPOUND_STOPS = frozenset(ch for w in NP_COMPOUNDS for ch in w if NP_STOP_RE.fullmatch(ch))
+_NP_COMPOUND_STOPS: Final = frozenset(ch for w in NP_COMPOUNDS for ch in w if NP_STOP_RE.fullmatch(ch))
 
 
 def _np_stop(right: str, pos: int = 0) -> re.Match[str] | None:
@@ -269,21 +269,21 @@ def _np_stop(right: str, pos: int = 0) -> re.Match[str] | None:
 
 
 # 鹏鼎学院等近20个产业学院: what comes before 等 are examples, not the counted thing.
-EXAMPLES_END_RE = re.compile(r"^.*等(?![级次于待同额候])(?:等)?")  # not 等级, 等次, 等于
+EXAMPLES_END_RE: Final = re.compile(r"^.*等(?![级次于待同额候])(?:等)?")  # not 等级, 等次, 等于
 # words that state a level or a total but name nothing: 累计达到173个, 总数达到1015个
-MARKERS_ONLY_RE = re.compile(
+MARKERS_ONLY_RE: Final = re.compile(
     r"^(?:(?:全市|全区|全县|全省|全年|今年|去年|当年|本年|上半年|下半年|年内|年底|年末|\d{4}年(?:底|末)?|"
     r"目前|截至目前|现|已|共|共计|总计|累计|总数|总量|规模|人数|数量|分别|均|"
     r"达到|达|为|增至|增加|增长|新增|超过|突破|扩大|升至|约|有|"
     r"提高|提升|减少|下降|降低|到|至|的|比\d{4}年|比上年末|比上年底|比上年|比上届|较上年末|较上年|同比)\s*)+$"
 )
 # a clause that only links its figure to the previous clause's topic: 达到12.6万人, 总数突破300家
-TOPIC_LINK_RE = re.compile(
+TOPIC_LINK_RE: Final = re.compile(
     r"\s*(?:(?:总数|总量|规模|人数|数量|累计|共计|总计|已|均|分别|目前|现)\s*)*"
     r"(?:达到|达|增至|增加到|增长到|增长至|提高到|提高至|提升到|提升至|扩大到|扩大至|突破|超过|升至|为)\s*"
 )
-CLAUSE_DELIMITERS = frozenset("，,；;：:")
-SUBJECT_HAS_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
+CLAUSE_DELIMITERS: Final = frozenset("，,；;：:")
+SUBJECT_HAS_RE: Final = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
 
 
 def _subject_has(left: str) -> bool:
@@ -292,18 +292,18 @@ def _subject_has(left: str) -> bool:
 
 
 # 株洲有5人入选: the words right after a figure (blanks aside) that select it into a named category
-GRANT_BEFORE = ("授予", "授予了")
-SELECTION_AFTER = ("入选", "获评", "当选", "被评为", "被命名为", "荣获", "获得", "获")
+GRANT_BEFORE: Final = ("授予", "授予了")
+SELECTION_AFTER: Final = ("入选", "获评", "当选", "被评为", "被命名为", "荣获", "获得", "获")
 # 省级以上…工作室46家,市级156家: a level word alone continues the previous figure's noun
-LEADING_SCOPE_RE = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
-QUOTED_RE = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
+LEADING_SCOPE_RE: Final = re.compile(r"^(?:全国|国家级|省部级|省级|市级|县级|区级|省|市|县|区)(?:以上)?")
+QUOTED_RE: Final = re.compile(r"“([^”]{2,12})”|「([^」]{2,12})」")
 # A left part that is a level alone (其中 aside): 省级以上, 市级. A set of the strings, as every one is a
 # whole left part (stripped: no line break at its end for a regex's $ to stand before)
-_SCOPE_LEVELS = (
+_SCOPE_LEVELS: Final = (
     *("全国", "国家级", "省部级", "省级", "自治区级", "市级", "州级", "盟级", "地级"),
     *("县级", "区级", "旗级", "县区级", "镇级", "乡镇级", "企业级", "校级"),
 )
-SCOPE_ONLY = frozenset(level + tail for level in _SCOPE_LEVELS for tail in ("", "以上", "以下"))
+SCOPE_ONLY: Final = frozenset(level + tail for level in _SCOPE_LEVELS for tail in ("", "以上", "以下"))
 
 
 class Context:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Final
 
 from parsers.classify import OTHER, classify, taxonomy
 from parsers.keyword_hits import KeywordHits
@@ -15,7 +16,7 @@ from parsers.tables import FLAT_CELL_RE, TableFigure, flat_table_figures, table_
 # Bump when extraction output can change for the same text: rows carry it, and the weekly
 # reprocess re-extracts stored documents whose rows were made by an older version.
 EXTRACTOR_VERSION = "2.4.0"
-MAX_FIGURES_PER_DOCUMENT = 5000
+MAX_FIGURES_PER_DOCUMENT: Final = 5000
 
 
 def extract(text: str) -> list[Mention]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Final
 
 import ahocorasick_rs
 
@@ -11,9 +12,9 @@ from parsers.classify import taxonomy
 from parsers.periods import markers
 
 # What a regular expression reads as more than a literal character.
-_SPECIAL = frozenset("\\.^$*+?{}[]()|")
+_SPECIAL: Final = frozenset("\\.^$*+?{}[]()|")
 # Escapes that stand for a class or a position; any other escaped letter or digit (\x41, \1) is not read here.
-_CLASS_ESCAPES = frozenset("dDsSwWbBAZ")
+_CLASS_ESCAPES: Final = frozenset("dDsSwWbBAZ")
 
 # (groups of words, one word of each group is in every match; whether one word of the single group is a match)
 Requirement = tuple[tuple[tuple[str, ...], ...], bool]

@@ -7,15 +7,15 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from parsers.segments import Span
 
-PERIODS_PATH = Path(__file__).parent / "data" / "periods.toml"
-PERIODS = ("cumulative", "annual", "change", "stock", "unknown")
+PERIODS_PATH: Final = Path(__file__).parent / "data" / "periods.toml"
+PERIODS: Final = ("cumulative", "annual", "change", "stock", "unknown")
 
 
-ALL_LISTS = -1  # a mask of every marker list: nothing known about the sentence, every question is searched
+ALL_LISTS: Final = -1  # a mask of every marker list: nothing known about the sentence, every question is searched
 
 
 class Words:
@@ -38,7 +38,7 @@ class Words:
 
 # Up to this many words, substring tests cost less than one regex search (measured: a test ~175 machine
 # instructions on a clause, a search ~1 000 to start and more per character)
-FEW_WORDS = 4
+FEW_WORDS: Final = 4
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class PeriodContext(NamedTuple):
 
 
 # 3人入选…: the words right after a figure (blanks aside) that select it into a category, not a stock
-SELECTION_AFTER = ("入选", "获评", "当选", "被评为", "被命名为", "荣获", "获得")
+SELECTION_AFTER: Final = ("入选", "获评", "当选", "被评为", "被命名为", "荣获", "获得")
 
 
 def _last_match_end(words: Words, lists: int, text: str, a: int, b: int, present: Present | None = None) -> int:
@@ -260,10 +260,10 @@ def _changes(
 
 
 # How far before its 19xx/20xx a match of year_topic can start: a mark or 其中, then 在
-YEAR_TOPIC_LEAD = 3
+YEAR_TOPIC_LEAD: Final = 3
 
 # a cut-off date: with no verb in the figure's clause, what it frames is a level, not a running total
-CUT_OFF_WORDS = ("截至", "截止")
+CUT_OFF_WORDS: Final = ("截至", "截止")
 
 
 def period_of(

@@ -11,11 +11,12 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 from parsers.numerals import CN_NUMERAL_CHARS, SCALE_WORDS, is_scale_only, parse_arabic, parse_chinese
 from parsers.segments import BMP, SPACE_TABLE, char_offsets, char_table, count_below
 
-GRAMMAR_PATH = Path(__file__).parent / "data" / "grammar.toml"
+GRAMMAR_PATH: Final = Path(__file__).parent / "data" / "grammar.toml"
 
 
 class Quantity:
@@ -82,7 +83,7 @@ class Quantity:
         return f"Quantity({shown})"
 
 
-_QUANTITY_FIELDS = (
+_QUANTITY_FIELDS: Final = (
     "start",
     "end",
     "value",
@@ -179,7 +180,7 @@ def _longest_first(mapping: dict) -> dict:
     return {k: mapping[k] for k in sorted(mapping, key=len, reverse=True)}
 
 
-_GAP_CHARS = frozenset(" \t\u00a0\n")  # what GAP_RE can match
+_GAP_CHARS: Final = frozenset(" \t\u00a0\n")  # what GAP_RE can match
 
 
 @cache
@@ -267,17 +268,17 @@ def grammar() -> Grammar:
 # both look-behinds fail, so the matches are the same; sre tests a class of characters and ranges with one
 # table look-up, while the \d category cost a call per character of the text (~13 % of the search). Every
 # decimal digit other than 0-9 lies in _OTHER_DIGITS (tests/test_quantities_fused.py checks each code point).
-_OTHER_DIGITS = "\u0660-\u1c59\ua620-\uabf9\uff10-\uff19\U00010000-\U0010ffff"
-_NUMBER = (
+_OTHER_DIGITS: Final = "\u0660-\u1c59\ua620-\uabf9\uff10-\uff19\U00010000-\U0010ffff"
+_NUMBER: Final = (
     rf"[0-9{CN_NUMERAL_CHARS}{_OTHER_DIGITS}]"
     r"(?:(?<=\d)(?<![0-9A-Za-z_.\-/+]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?(?![0-9+])"
     rf"|(?<=[{CN_NUMERAL_CHARS}])[{CN_NUMERAL_CHARS}]*+)"
 )
-NUMBER_RE = re.compile(f"({_NUMBER})")  # (group 1, as in Grammar.candidate_re)
-HIGH_NUMBER_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
+NUMBER_RE: Final = re.compile(f"({_NUMBER})")  # (group 1, as in Grammar.candidate_re)
+HIGH_NUMBER_RE: Final = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{CN_NUMERAL_CHARS}]+")
 # Whitespace allowed between a number and its unit: PDF text splits "62563\n人次", "267.4 万人".
-GAP_RE = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
-QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"', "〈": "〉"}
+GAP_RE: Final = re.compile(r"[ \t\u00a0]{0,2}\n?[ \t\u00a0]{0,2}")
+QUOTE_PAIRS: Final = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"', "〈": "〉"}
 
 
 class _Number:
@@ -306,10 +307,10 @@ class _Number:
         self.value_high = value_high
 
 
-SCALED_TAIL_RE = re.compile(r"(\d+(?:\.\d+)?)(万|千|百)")
-CONSECUTIVE_RE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百千万]?)$")
-_CN_NUMERALS = frozenset(CN_NUMERAL_CHARS)
-_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+SCALED_TAIL_RE: Final = re.compile(r"(\d+(?:\.\d+)?)(万|千|百)")
+CONSECUTIVE_RE: Final = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百千万]?)$")
+_CN_NUMERALS: Final = frozenset(CN_NUMERAL_CHARS)
+_DIGIT: Final = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _diverse(text: str, pos: int) -> bool:
@@ -460,8 +461,8 @@ def _blocked(text: str, end: int, surface: str, blocked: tuple[str, ...], g: Gra
 
 
 # The characters that end the backward look for an opening quote: 。;\n, any opening or closing mark.
-_QUOTE_STOP = "。;\n" + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())
-_LAST_QUOTE_STOP_RE = re.compile(f"[{re.escape(_QUOTE_STOP)}](?=[^{re.escape(_QUOTE_STOP)}]*\\Z)")
+_QUOTE_STOP: Final = "。;\n" + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())
+_LAST_QUOTE_STOP_RE: Final = re.compile(f"[{re.escape(_QUOTE_STOP)}](?=[^{re.escape(_QUOTE_STOP)}]*\\Z)")
 
 
 class _Openers:
@@ -605,9 +606,9 @@ def _repeated_after_verb(text: str, start: int, unit_end: int, one_unit: str) ->
 
 
 # after 方面/层面: the end of the clause that announces how a speech or an answer is organised
-STRUCTURE_END = frozenset("。:,;")
+STRUCTURE_END: Final = frozenset("。:,;")
 # before a bare scale word and its unit: a unit named in a header (单位:万元, 补贴(万元), 人次、万元), not a count
-UNIT_LABEL_BEFORE = frozenset("(:、/[|")
+UNIT_LABEL_BEFORE: Final = frozenset("(:、/[|")
 
 
 def _after_label_mark(text: str, before: int) -> bool:
@@ -617,7 +618,7 @@ def _after_label_mark(text: str, before: int) -> bool:
     return before >= 0 and text[before] in UNIT_LABEL_BEFORE
 
 
-SCALE_ONLY_PREFIXES = ("上",)  # 上万名, 数千人: only before a bare scale word (技师以上215人 is exact)
+SCALE_ONLY_PREFIXES: Final = ("上",)  # 上万名, 数千人: only before a bare scale word (技师以上215人 is exact)
 
 
 def _prefix_qualifier(text: str, start: int, g: Grammar, scale_only: bool) -> tuple[str | None, int]:
@@ -646,8 +647,8 @@ def _suffix_qualifier(text: str, end: int, g: Grammar) -> tuple[str | None, int]
     return None, end
 
 
-CLAUSE_END_RE = re.compile(r"[,。;!?\n]")
-SIZE_THRESHOLD_RE = re.compile(r"(?:以上|以下)(?:的)?(?:企业|单位|规模|用人单位)")
+CLAUSE_END_RE: Final = re.compile(r"[,。;!?\n]")
+SIZE_THRESHOLD_RE: Final = re.compile(r"(?:以上|以下)(?:的)?(?:企业|单位|规模|用人单位)")
 
 
 def _decreasing(text: str, start: int, g: Grammar) -> bool:
@@ -847,7 +848,7 @@ def attach_unit_ranges(quantities: list[Quantity], text: str) -> list[Quantity]:
     return merged
 
 
-LIST_GAP_RE = re.compile(r"^[^,;。:!?\n]{0,14}[、和及与][^,;。:!?\n]{0,6}$")
+LIST_GAP_RE: Final = re.compile(r"^[^,;。:!?\n]{0,14}[、和及与][^,;。:!?\n]{0,6}$")
 
 
 def _list_gap(gap: str) -> bool:

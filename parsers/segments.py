@@ -5,15 +5,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
-SENTENCE_END = "。!?！？"
-CLAUSE_SEPARATORS = ",;:，；："
-ITEM_SEPARATORS = "、"
+SENTENCE_END: Final = "。!?！？"
+CLAUSE_SEPARATORS: Final = ",;:，；："
+ITEM_SEPARATORS: Final = "、"
 # A line that ends without terminal punctuation and is long continues on the next line
 # (PDF text and e-paper columns wrap mid-sentence: "…市总工会筹集\n\n疫情防控专项资金500万元").
-SOFT_WRAP_MIN_CHARS = 40
-_CLOSING_MARKS = '”’")】」』'  # after a terminal mark, still in its sentence
+SOFT_WRAP_MIN_CHARS: Final = 40
+_CLOSING_MARKS: Final = '”’")】」』'  # after a terminal mark, still in its sentence
 
 
 class Span(NamedTuple):
@@ -25,10 +25,10 @@ class Span(NamedTuple):
 
 # Span(a, b) calls the Python __new__ that NamedTuple writes; _new(Span, (a, b)) makes the same tuple in C
 # (1.6x faster in CPython, and compiled code would call back into the interpreter for the former)
-_new = tuple.__new__
+_new: Final = tuple.__new__
 
 
-BMP = 0x10000  # code points below it: a char_table has a byte for each
+BMP: Final = 0x10000  # code points below it: a char_table has a byte for each
 
 
 def char_table(chars: Iterable[str]) -> bytes:
@@ -47,7 +47,7 @@ def char_table(chars: Iterable[str]) -> bytes:
 
 
 # str.isspace's characters (no character beyond the BMP is whitespace; tests/test_char_tables.py checks the list)
-SPACE_TABLE = char_table(
+SPACE_TABLE: Final = char_table(
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
     + "".join(map(chr, range(0x2000, 0x200B)))
     + "\u2028\u2029\u202f\u205f\u3000"
@@ -150,7 +150,7 @@ def _sentence_spans(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-_NO_WRAP_AFTER = SENTENCE_END + ":;"  # a line that ends with one of these does not continue on the next
+_NO_WRAP_AFTER: Final = SENTENCE_END + ":;"  # a line that ends with one of these does not continue on the next
 
 
 def char_offsets(text: str, chars: str) -> list[int]:
