@@ -15,7 +15,7 @@ from parsers.tables import FLAT_CELL_RE, TableFigure, flat_table_figures, table_
 
 # Bump when extraction output can change for the same text: rows carry it, and the weekly
 # reprocess re-extracts stored documents whose rows were made by an older version.
-EXTRACTOR_VERSION = "2.4.0"
+EXTRACTOR_VERSION = "2.5.0"
 MAX_FIGURES_PER_DOCUMENT: Final = 5000
 
 

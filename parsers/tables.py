@@ -24,6 +24,7 @@ EMPTY_CELLS = frozenset({"-", "—", "–", "/", "—-", "--"})
 MAX_LABEL_CHARS = 30
 LABEL_STOPS = frozenset("。,;!?、")
 MIN_FLAT_ROWS = 2
+TABLE_ANNOUNCED = ("如下。", "如下:", "如下", "见下表。", "见下表:", "见下表", "如下表。", "如下表:", "如下表")
 # 补贴性职业技能培训(万人次), 新建工会组织(家), 资金(亿元), 占比(%)
 HEADER_UNIT_RE = re.compile(r"[(\[]\s*(万亿|亿|千万|百万|万|千)?\s*([^()\[\]\s]{1,4})\s*[)\]]\s*$")
 
@@ -135,11 +136,15 @@ def flat_table_figures(text: str) -> list[TableFigure]:
     label is followed by exactly that many cells; at least two rows make a table. A column's unit is in
     its header, else in a 单位: line above the header.
     """
-    lines = text.split("\n")
+    # Blank lines are passed over: an HTML table comes out of parsers/html_text.py a cell a line with a
+    # blank line after each row (<tr>), a copied one without.
+    lines: list[str] = []
     starts: list[int] = []
     offset = 0
-    for line in lines:
-        starts.append(offset)
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append(line)
+            starts.append(offset)
         offset += len(line) + 1
     figures: list[TableFigure] = []
     i = 0
@@ -177,12 +182,12 @@ def _flat_table(
     lines: list[str], starts: list[int], header_start: int, columns: int, rows: list[int]
 ) -> list[TableFigure]:
     headers = [lines[header_start + 1 + c].strip() for c in range(columns)]
-    above = header_start - 1
-    while above >= 0 and not lines[above].strip():
-        above -= 1
+    above = header_start - 1  # (lines holds no blank line)
     line_units = _unit_line_units(lines[above]) if above >= 0 else []
     caption_line = above - 1 if line_units else above
-    caption = lines[caption_line].strip() if caption_line >= 0 and _is_caption(lines[caption_line]) else ""
+    caption = ""
+    if caption_line >= 0 and _is_caption(lines[caption_line]):
+        caption = lines[caption_line].strip().rstrip("。:")
     units: list[tuple[str, float, str] | None] = []
     for c, header in enumerate(headers):
         unit = _unit_of(header)
@@ -231,5 +236,8 @@ def _cell_figure(
 
 
 def _is_caption(line: str) -> bool:
+    """A title line over a table, or a sentence that announces it (2023年重点指标完成情况如下。)."""
     stripped = line.strip()
+    if stripped.endswith(TABLE_ANNOUNCED):
+        return 0 < len(stripped) <= 80
     return 0 < len(stripped) <= 60 and stripped[-1] not in "。,;:!?"

@@ -375,3 +375,30 @@ def test_a_clause_that_only_links_its_figure_takes_the_previous_clause_as_topic(
 def test_a_time_word_alone_before_a_figure_names_nothing_so_it_counts_what_the_last_figure_counted() -> None:
     found = [(m.mention, m.indicator) for m in extract(normalize_text("去年新建职工驿站120个,今年增加到185个。"))]
     assert found == [("120个", "service_sites"), ("185个", "service_sites")]
+
+
+HTML_TABLE_PAGE = """<html><head><meta charset="utf-8"><title>上半年各县市区产改指标进展</title></head><body>
+<div class="nav">首页 &gt; 工会动态</div><h1>上半年各县市区产改指标进展</h1>
+<div class="article"><p>2024年上半年，各县市区产改重点指标进展如下：</p>
+<table><tr><th>县市区</th><th>技能培训（万人次）</th><th>新建职工驿站（个）</th><th>困难帮扶（万元）</th></tr>
+<tr><td>东湖区</td><td>1.4</td><td>12</td><td>236.5</td></tr>
+<tr><td>西岭县</td><td>0.9</td><td>—</td><td>118</td></tr></table>
+<p>下半年将继续推进。</p></div><div class="footer">备案号：赣ICP备00000000号 电话：0791-0000000</div></body></html>"""
+
+
+def test_an_html_table_is_read_a_row_at_a_time_with_its_headers_units() -> None:
+    """parsers/html_text.py writes a <table> a cell a line with a blank line after each row; the sentence
+    that announces the table (…如下:) frames its period, as a caption does."""
+    from datetime import date
+
+    from parsers.report import process_document
+
+    result = process_document(HTML_TABLE_PAGE.encode(), "file:///tmp/table.html", "local", None, date(2024, 8, 1))
+    got = [(m.mention, m.value, m.unit, m.indicator, m.period) for m in result.mentions]
+    assert got == [
+        ("1.4", 14000.0, "人次", "training_person_times", "annual"),
+        ("12", 12.0, "个", "service_sites", "change"),
+        ("236.5", 2365000.0, "元", "relief_funds", "annual"),
+        ("0.9", 9000.0, "人次", "training_person_times", "annual"),
+        ("118", 1180000.0, "元", "relief_funds", "annual"),
+    ]
