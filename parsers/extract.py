@@ -11,7 +11,7 @@ from parsers.model import Mention
 from parsers.periods import PeriodContext, period_of
 from parsers.quantities import Quantity, scan
 from parsers.segments import SpanIndex
-from parsers.tables import FLAT_CELL_RE, TableFigure, flat_table_figures, table_figures
+from parsers.tables import FLAT_CELL_RE, TableFigure, block_table_figures, flat_table_figures, table_figures
 
 # Bump when extraction output can change for the same text: rows carry it, and the weekly
 # reprocess re-extracts stored documents whose rows were made by an older version.
@@ -31,6 +31,7 @@ def extract(text: str) -> list[Mention]:
     figures = table_figures(text) if "|" in text else []
     if FLAT_CELL_RE.search(text) is not None:  # (a line that is a bare number: most texts have none)
         figures += flat_table_figures(text)
+        figures += block_table_figures(text)
     if figures:
         taken = [(m.char_start, m.char_end) for m in mentions]
         for fig in figures:
@@ -89,7 +90,7 @@ def _table_mention(text: str, fig: TableFigure) -> Mention:
         indicator=cls.indicator if cls else "other",
         label=cls.label if cls else fig.row_label,
         period=cls.period if cls else "unknown",
-        evidence=text[fig.line_start : fig.line_end].strip(),
+        evidence=fig.row_text or text[fig.line_start : fig.line_end].strip(),
         char_start=fig.start,
         char_end=fig.end,
     )

@@ -611,6 +611,10 @@ STRUCTURE_END: Final = frozenset("。:,;")
 UNIT_LABEL_BEFORE: Final = frozenset("(:、/[|")
 
 
+def _alone_on_its_line(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] == "\n") and (end >= len(text) or text[end] == "\n")
+
+
 def _after_label_mark(text: str, before: int) -> bool:
     """Whether the last non-blank character at or before `before` is one of UNIT_LABEL_BEFORE (| 万元 |)."""
     while before >= 0 and text[before] == " ":
@@ -722,9 +726,15 @@ def find_quantities(text: str) -> list[Quantity]:
             scale_only
             and num.text != "十"
             and not (num.qualifier or prefix_q)
-            and not (text.startswith("元", num.end) and not _after_label_mark(text, before))
+            and not (
+                text.startswith("元", num.end)
+                and not _after_label_mark(text, before)
+                and not _alone_on_its_line(text, num.start, num.end + 1)
+            )
         ):
-            continue  # 千家万户, 千场活动: a bare scale word is not a count (千元 is; 培训补贴(万元) names a unit)
+            # 千家万户, 千场活动: a bare scale word is not a count (千元 is; 培训补贴(万元) names a unit, and so
+            # does 万元 on a line of its own: an HTML table's 单位 cell)
+            continue
         value_high = num.value_high
         qualifier = "range" if value_high is not None else num.qualifier
         end = unit[1] if unit else num.end

@@ -41,6 +41,7 @@ class TableFigure:
     line_start: int
     line_end: int
     caption: str = ""  # the table's title line (表1 2023年上半年…情况), when a flattened table has one
+    row_text: str = ""  # the row's cells joined by " | ", where its lines are not one line of the text
 
 
 def _cells(line: str) -> list[tuple[int, str]] | None:
@@ -73,6 +74,7 @@ def _unit_of(label: str) -> tuple[str, float, str] | None:
 
 
 def table_figures(text: str) -> list[TableFigure]:
+    """Figures of pipe tables (| 县区 | 培训(万人次) |): the first row of a run of rows is the header."""
     figures: list[TableFigure] = []
     header: list[tuple[int, str]] | None = None
     unit_column = -1
@@ -88,27 +90,109 @@ def table_figures(text: str) -> list[TableFigure]:
             continue
         if header is None:
             header = cells
-            unit_column = next((i for i, (_, c) in enumerate(header) if c.strip() in UNIT_HEADERS), -1)
+            unit_column = _unit_column(header)
             continue
-        # the row's label is its first cell that is not a number (a 序号 column may come first)
-        label_index = next((i for i, (_, c) in enumerate(cells) if not NUMBER_CELL_RE.match(c)), 0)
-        row_label = cells[label_index][1].strip()
-        row_unit = _unit_of(row_label)
-        if row_unit is None and 0 <= unit_column < len(cells):
-            # | 职业技能培训 | 万人次 | 8 | 4.62 |: the row's unit in a 单位 column
-            named = _unit_of(f"({cells[unit_column][1].strip()})")
-            row_unit = (named[0], named[1], row_label) if named is not None else None
-        for index, (cell_offset, cell) in enumerate(cells[label_index + 1 :], start=label_index + 1):
-            m = NUMBER_CELL_RE.match(cell)
-            if not m or index == unit_column:
-                continue
-            column_label = header[index][1].strip() if index < len(header) else ""
-            unit = row_unit or _unit_of(column_label)
-            if unit is None:
-                continue
-            label = unit[2] if row_unit else row_label
-            figures.append(_cell_figure(m, line_start + cell_offset, unit, label, column_label, line_start, offset - 1))
+        absolute = [(line_start + cell_offset, cell) for cell_offset, cell in cells]
+        figures += _row_figures(header, unit_column, absolute, line_start, offset - 1)
     return figures
+
+
+def _unit_column(header: list[tuple[int, str]]) -> int:
+    return next((i for i, (_, c) in enumerate(header) if c.strip() in UNIT_HEADERS), -1)
+
+
+def _row_figures(
+    header: list[tuple[int, str]],
+    unit_column: int,
+    cells: list[tuple[int, str]],
+    line_start: int,
+    line_end: int,
+    caption: str = "",
+    row_text: str = "",
+) -> list[TableFigure]:
+    """The figures of one table row: `cells` are (offset in the text, text); a column's unit is in its
+    header, a row's in its label or in the 单位 column."""
+    figures: list[TableFigure] = []
+    # the row's label is its first cell that is not a number (a 序号 column may come first)
+    label_index = next((i for i, (_, c) in enumerate(cells) if not NUMBER_CELL_RE.match(c)), 0)
+    row_label = cells[label_index][1].strip()
+    row_unit = _unit_of(row_label)
+    if row_unit is None and 0 <= unit_column < len(cells):
+        # | 职业技能培训 | 万人次 | 8 | 4.62 |: the row's unit in a 单位 column
+        named = _unit_of(f"({cells[unit_column][1].strip()})")
+        row_unit = (named[0], named[1], row_label) if named is not None else None
+    for index, (cell_start, cell) in enumerate(cells[label_index + 1 :], start=label_index + 1):
+        m = NUMBER_CELL_RE.match(cell)
+        if not m or index == unit_column:
+            continue
+        column_label = header[index][1].strip() if index < len(header) else ""
+        unit = row_unit or _unit_of(column_label)
+        if unit is None:
+            continue
+        if row_unit:  # the row names what is counted, the column when or where (完成数, 2023年)
+            label, where = unit[2], column_label
+        else:  # the column names what is counted (培训(万人次)), the row where (a district)
+            label, where = unit[2] or column_label, row_label
+        figures.append(_cell_figure(m, cell_start, unit, label, where, line_start, line_end, caption, row_text))
+    return figures
+
+
+def block_table_figures(text: str) -> list[TableFigure]:
+    """Figures of tables written a cell a line with a blank line after each row, as parsers/html_text.py
+    writes an HTML <table> (<td> and <tr> are blocks):
+
+        序号 / 指标名称 / 单位 / 完成数 / (blank) / 1 / 职工技能培训 / 万人次 / 5.62 / (blank) / 2 / …
+
+    A block of labels is the header; at least MIN_FLAT_ROWS blocks of as many lines follow, each with a
+    number cell. Rows are then read as a pipe table's (a 序号 column, a 单位 column, units in headers).
+    """
+    blocks: list[list[tuple[int, str]]] = [[]]
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            blocks[-1].append((offset, line))
+        elif blocks[-1]:
+            blocks.append([])
+        offset += len(line) + 1
+    figures: list[TableFigure] = []
+    i = 0
+    while i < len(blocks) - MIN_FLAT_ROWS:
+        header = blocks[i]
+        columns = len(header)
+        if columns < 2 or not all(_is_label(cell) for _, cell in header):
+            i += 1
+            continue
+        rows = []
+        j = i + 1
+        while j < len(blocks) and len(blocks[j]) == columns and _is_row_block(blocks[j]):
+            rows.append(blocks[j])
+            j += 1
+        if len(rows) < MIN_FLAT_ROWS:
+            i += 1
+            continue
+        caption = _caption_above(text, header[0][0])
+        unit_column = _unit_column(header)
+        for row in rows:
+            end = row[-1][0] + len(row[-1][1])
+            row_text = " | ".join(cell.strip() for _, cell in row)
+            figures += _row_figures(header, unit_column, row, row[0][0], end, caption, row_text)
+        i = j
+    return figures
+
+
+def _is_row_block(block: list[tuple[int, str]]) -> bool:
+    """Cells of one table row: short lines without sentence punctuation, one of them a number."""
+    short = all(len(cell.strip()) <= MAX_LABEL_CHARS and not any(ch in LABEL_STOPS for ch in cell) for _, cell in block)
+    return short and any(NUMBER_CELL_RE.match(cell) for _, cell in block)
+
+
+def _caption_above(text: str, start: int) -> str:
+    """The title or announcing sentence on the last non-blank line before `start`, when it is one."""
+    end = start - 1
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1
+    line = text[text.rfind("\n", 0, max(end, 0)) + 1 : max(end, 0)]
+    return line.strip().rstrip("。:") if _is_caption(line) else ""
 
 
 def _is_cell(line: str) -> bool:
@@ -136,15 +220,11 @@ def flat_table_figures(text: str) -> list[TableFigure]:
     label is followed by exactly that many cells; at least two rows make a table. A column's unit is in
     its header, else in a 单位: line above the header.
     """
-    # Blank lines are passed over: an HTML table comes out of parsers/html_text.py a cell a line with a
-    # blank line after each row (<tr>), a copied one without.
-    lines: list[str] = []
+    lines = text.split("\n")
     starts: list[int] = []
     offset = 0
-    for line in text.split("\n"):
-        if line.strip():
-            lines.append(line)
-            starts.append(offset)
+    for line in lines:
+        starts.append(offset)
         offset += len(line) + 1
     figures: list[TableFigure] = []
     i = 0
@@ -182,7 +262,9 @@ def _flat_table(
     lines: list[str], starts: list[int], header_start: int, columns: int, rows: list[int]
 ) -> list[TableFigure]:
     headers = [lines[header_start + 1 + c].strip() for c in range(columns)]
-    above = header_start - 1  # (lines holds no blank line)
+    above = header_start - 1
+    while above >= 0 and not lines[above].strip():
+        above -= 1
     line_units = _unit_line_units(lines[above]) if above >= 0 else []
     caption_line = above - 1 if line_units else above
     caption = ""
@@ -224,6 +306,7 @@ def _cell_figure(
     line_start: int,
     line_end: int,
     caption: str = "",
+    row_text: str = "",
 ) -> TableFigure:
     """The figure of a number cell (NUMBER_CELL_RE's match in a cell that starts at cell_start) in its unit."""
     canonical, scale, _ = unit
@@ -231,7 +314,7 @@ def _cell_figure(
     start = cell_start + m.start(1)
     value = round(float(number.replace(",", "")) * scale, 6)
     return TableFigure(
-        start, start + len(number), number, value, canonical, label, where, line_start, line_end, caption
+        start, start + len(number), number, value, canonical, label, where, line_start, line_end, caption, row_text
     )
 
 

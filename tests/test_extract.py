@@ -402,3 +402,28 @@ def test_an_html_table_is_read_a_row_at_a_time_with_its_headers_units() -> None:
         ("0.9", 9000.0, "人次", "training_person_times", "annual"),
         ("118", 1180000.0, "元", "relief_funds", "annual"),
     ]
+
+
+HTML_TARGET_TABLE = """<html><head><meta charset="utf-8"><title>年度目标完成情况的通报</title></head><body>
+<p>现将2023年度产改目标完成情况通报如下。</p>
+<table><tr><td>序号</td><td>指标</td><td>单位</td><td>目标</td><td>完成</td></tr>
+<tr><td>1</td><td>职工技能培训</td><td>万人次</td><td>4</td><td>4.35</td></tr>
+<tr><td>2</td><td>困难职工帮扶资金</td><td>万元</td><td>600</td><td>655.8</td></tr></table>
+<p>特此通报。</p></body></html>"""
+
+
+def test_an_html_table_with_a_serial_and_a_unit_column_is_read_like_a_pipe_table() -> None:
+    from datetime import date
+
+    from parsers.report import process_document
+
+    page = HTML_TARGET_TABLE.encode("gbk")  # GBK bytes under a utf-8 declaration, as some CMSs serve them
+    result = process_document(page, "file:///tmp/targets.html", "local", None, date(2024, 2, 1))
+    got = [(m.mention, m.value, m.unit, m.indicator, m.period, m.evidence) for m in result.mentions]
+    row1, row2 = "1 | 职工技能培训 | 万人次 | 4 | 4.35", "2 | 困难职工帮扶资金 | 万元 | 600 | 655.8"
+    assert got == [
+        ("4", 40000.0, "人次", "training_person_times", "annual", row1),
+        ("4.35", 43500.0, "人次", "training_person_times", "annual", row1),
+        ("600", 6000000.0, "元", "relief_funds", "annual", row2),
+        ("655.8", 6558000.0, "元", "relief_funds", "annual", row2),
+    ]
