@@ -207,9 +207,37 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(_whitespace_lines(text))
 
 
+TAB_CELL_NUMBER_RE = re.compile(r"^\s*[\d,.]+\s*(?:%|[\u4e00-\u9fff]{0,3})\s*$")
+
+
+def tab_tables_to_pipes(text: str) -> str:
+    """A table copied from a web page comes with a tab between its cells (区县<TAB>培训(万人次)<TAB>…): two or
+    more lines in a row with as many tabs inside them, one cell a number, are written as pipe-table rows
+    (| 区县 | 培训(万人次) |) for parsers/tables.py. Any other tab is a blank, as normalize_whitespace makes it."""
+    lines = text.split("\n")
+    tabbed = ["\t" in line.strip(" \t") for line in lines]
+    i = 0
+    while i < len(lines):
+        if not tabbed[i]:
+            i += 1
+            continue
+        width = lines[i].strip(" \t").count("\t")
+        j = i + 1  # the rows as wide as the header
+        while j < len(lines) and tabbed[j] and lines[j].strip(" \t").count("\t") == width:
+            j += 1
+        rows = [lines[k].strip(" \t").split("\t") for k in range(i, j)]
+        if j - i >= 2 and any(TAB_CELL_NUMBER_RE.match(cell) for row in rows[1:] for cell in row):
+            for k, cells in zip(range(i, j), rows, strict=True):
+                lines[k] = "| " + " | ".join(cell.strip() for cell in cells) + " |"
+        i = j
+    return "\n".join(lines)
+
+
 def _whitespace_lines(text: str) -> list[str]:
     """The lines of normalize_whitespace(text): each stripped, runs of blank lines made one, none at either end."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text:
+        text = tab_tables_to_pipes(text)
     # a run of horizontal space never spans a line break: one substitution for the whole text. It changes
     # nothing where the only horizontal space is single blanks, which substring tests find faster than
     # the regex scans (most texts, NFKC having made the other spaces blanks)

@@ -78,6 +78,7 @@ def table_figures(text: str) -> list[TableFigure]:
     figures: list[TableFigure] = []
     header: list[tuple[int, str]] | None = None
     unit_column = -1
+    caption = ""
     offset = 0
     for line in text.split("\n"):
         line_start = offset
@@ -91,9 +92,10 @@ def table_figures(text: str) -> list[TableFigure]:
         if header is None:
             header = cells
             unit_column = _unit_column(header)
+            caption = _caption_above(text, line_start)
             continue
         absolute = [(line_start + cell_offset, cell) for cell_offset, cell in cells]
-        figures += _row_figures(header, unit_column, absolute, line_start, offset - 1)
+        figures += _row_figures(header, unit_column, absolute, line_start, offset - 1, caption)
     return figures
 
 

@@ -427,3 +427,14 @@ def test_an_html_table_with_a_serial_and_a_unit_column_is_read_like_a_pipe_table
         ("600", 6000000.0, "元", "relief_funds", "annual", row2),
         ("655.8", 6558000.0, "元", "relief_funds", "annual", row2),
     ]
+
+
+def test_a_table_copied_with_tabs_is_read_with_its_headers_and_the_line_announcing_it() -> None:
+    copied = "2024年一季度各园区进展如下:\n园区\t技能培训(万人次)\t新建职工之家(个)\n高新园\t1.2\t6\n港口园\t0.8\t3\n"
+    got = [(m.mention, m.value, m.unit, m.indicator, m.period) for m in extract(normalize_text(copied))]
+    assert got == [
+        ("1.2", 12000.0, "人次", "training_person_times", "annual"),
+        ("6", 6.0, "个", "service_sites", "change"),
+        ("0.8", 8000.0, "人次", "training_person_times", "annual"),
+        ("3", 3.0, "个", "service_sites", "change"),
+    ]

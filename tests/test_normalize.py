@@ -168,6 +168,7 @@ def test_line_steps_are_the_text_steps() -> None:
 
     def reference_whitespace(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = nz.tab_tables_to_pipes(text)  # (a tabbed table's rows become pipe rows first)
         text = re.sub(f"[{nz.HORIZONTAL_SPACE_CHARS}]+", " ", text)
         return nz.MANY_BLANK_LINES_RE.sub("\n\n", "\n".join(line.strip() for line in text.split("\n"))).strip()
 
@@ -191,3 +192,19 @@ def test_line_steps_are_the_text_steps() -> None:
         steps = nz.join_wrapped_lines(repair_two_columns(nz.drop_page_furniture(nz.normalize_whitespace(raw))))
         lines = nz._join_wrapped(nz.repair_two_column_lines(nz._drop_page_furniture_lines(nz._whitespace_lines(raw))))
         assert lines == steps, repr(raw)
+
+
+def test_a_table_copied_with_tabs_becomes_pipe_rows_and_other_tabs_blanks() -> None:
+    copied = (
+        "各镇街完成情况如下:\n镇街\t技能培训(人次)\t\t驿站(个)\n城东街道\t1260\t\t4\n河西镇\t980\t—\t2\n"
+        "说明:\t以上为初步统计"
+    )
+    assert normalize_text(copied).split("\n") == [
+        "各镇街完成情况如下:",
+        "| 镇街 | 技能培训(人次) | | 驿站(个) |",
+        "| 城东街道 | 1260 | | 4 |",
+        "| 河西镇 | 980 | — | 2 |",
+        "说明: 以上为初步统计",  # a row of another width ends the table
+    ]
+    # tabbed lines with no number cell are no table either (a form: 姓名<TAB>张三)
+    assert normalize_text("姓名\t张三\n单位\t市总工会") == "姓名 张三\n单位 市总工会"
