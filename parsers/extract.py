@@ -11,7 +11,15 @@ from parsers.model import Mention
 from parsers.periods import PeriodContext, period_of
 from parsers.quantities import Quantity, scan
 from parsers.segments import SpanIndex
-from parsers.tables import FLAT_CELL_RE, TableFigure, block_table_figures, flat_table_figures, table_figures
+from parsers.tables import (
+    FLAT_CELL_RE,
+    SPACE_CELL_RE,
+    TableFigure,
+    block_table_figures,
+    flat_table_figures,
+    space_table_figures,
+    table_figures,
+)
 
 # Bump when extraction output can change for the same text: rows carry it, and the weekly
 # reprocess re-extracts stored documents whose rows were made by an older version.
@@ -32,6 +40,8 @@ def extract(text: str) -> list[Mention]:
     if FLAT_CELL_RE.search(text) is not None:  # (a line that is a bare number: most texts have none)
         figures += flat_table_figures(text)
         figures += block_table_figures(text)
+    if SPACE_CELL_RE.search(text) is not None:  # (a number between blanks at a line's end: PDF table rows)
+        figures += space_table_figures(text)
     if figures:
         taken = [(m.char_start, m.char_end) for m in mentions]
         for fig in figures:

@@ -343,6 +343,13 @@ def _unit_starts() -> frozenset[str]:
     return g.scale_first | g.unit_first
 
 
+def _blank_separated_cells(line: str) -> bool:
+    """A row of a table in PDF text (东湖区 1.6 14 — 示范): three or more blank-separated cells and no
+    sentence punctuation. Such a line is never a wrapped part of a sentence (joining rows fused 512.5 and
+    the next row's 2)."""
+    return line.count(" ") >= 2 and not any(mark in line for mark in "。,;:!?")
+
+
 def _join_wrapped(lines: list[str]) -> str:
     """join_wrapped_lines of the text these lines make."""
     width = wrap_width_of_lines(lines)
@@ -358,6 +365,8 @@ def _join_wrapped(lines: list[str]) -> str:
             and line[-1:] not in _NO_JOIN_AFTER
             and nxt[:1] != ""
             and ("\u4e00" <= nxt[0] <= "\u9fff" or nxt[0].isdigit() or nxt[0] in "“(《")
+            and not _blank_separated_cells(line)
+            and not _blank_separated_cells(nxt)
         )
         out.append("" if joins else "\n")
     return "".join(out[:-1]) if out else ""

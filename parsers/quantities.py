@@ -611,8 +611,9 @@ STRUCTURE_END: Final = frozenset("。:,;")
 UNIT_LABEL_BEFORE: Final = frozenset("(:、/[|")
 
 
-def _alone_on_its_line(text: str, start: int, end: int) -> bool:
-    return (start == 0 or text[start - 1] == "\n") and (end >= len(text) or text[end] == "\n")
+def _alone_in_its_cell(text: str, start: int, end: int) -> bool:
+    """Blanks or line ends on both sides: a table's 单位 cell (万元 on a line of its own, or between blanks)."""
+    return (start == 0 or text[start - 1] in "\n ") and (end >= len(text) or text[end] in "\n ")
 
 
 def _after_label_mark(text: str, before: int) -> bool:
@@ -729,11 +730,11 @@ def find_quantities(text: str) -> list[Quantity]:
             and not (
                 text.startswith("元", num.end)
                 and not _after_label_mark(text, before)
-                and not _alone_on_its_line(text, num.start, num.end + 1)
+                and not _alone_in_its_cell(text, num.start, num.end + 1)
             )
         ):
             # 千家万户, 千场活动: a bare scale word is not a count (千元 is; 培训补贴(万元) names a unit, and so
-            # does 万元 on a line of its own: an HTML table's 单位 cell)
+            # does 万元 alone on its line or between blanks: a table's 单位 cell)
             continue
         value_high = num.value_high
         qualifier = "range" if value_high is not None else num.qualifier

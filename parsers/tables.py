@@ -13,6 +13,8 @@ RULE_RE = re.compile(r"^[\s|:\-]+$")
 NUMBER_CELL_RE = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*$")
 # a line that is a bare number, after a line break (a cell always has its row's label line above it): where
 # a flattened table may be. (A leading literal lets the regex engine skip from line break to line break.)
+# a line ending with two blank-separated number cells (涪城区 3.2 156): a row of a table written with blanks
+SPACE_CELL_RE = re.compile(r"[ ]\d[\d,.]*%?[ ]\d[\d,.]*%?[ \t]*(?:\n|$)")
 FLAT_CELL_RE = re.compile(r"\n[ \t]*\d[\d,.]*[ \t]*(?:\n|$)")
 # a table's unit line above its header: 单位:人次、万元、个 (one unit per column, or one for all)
 # a pipe table's column that holds each row's unit: | 指标 | 单位 | 目标 | 完成 |
@@ -97,6 +99,58 @@ def table_figures(text: str) -> list[TableFigure]:
         absolute = [(line_start + cell_offset, cell) for cell_offset, cell in cells]
         figures += _row_figures(header, unit_column, absolute, line_start, offset - 1, caption)
     return figures
+
+
+def space_table_figures(text: str) -> list[TableFigure]:
+    """Figures of tables whose cells are separated by blanks, as PDF text gives them:
+
+        区县 职工技能培训(万人次) 新建工会组织(家) / 涪城区 3.2 156 / 游仙区 2.1 98
+
+    A header line of short labels, one of them naming a unit (培训(万人次)) or a 单位 column, then at least
+    MIN_FLAT_ROWS lines as many cells wide with a number cell each. Rows are read as a pipe table's.
+    """
+    lines: list[tuple[int, list[tuple[int, str]]]] = []  # (line start, cells)
+    offset = 0
+    for line in text.split("\n"):
+        lines.append((offset, _blank_cells(line, offset)))
+        offset += len(line) + 1
+    figures: list[TableFigure] = []
+    i = 0
+    while i < len(lines) - MIN_FLAT_ROWS:
+        line_start, header = lines[i]
+        if len(header) < 2 or not _is_space_header(header):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and len(lines[j][1]) == len(header) and _is_row_block(lines[j][1]):
+            j += 1
+        if j - i - 1 < MIN_FLAT_ROWS:
+            i += 1
+            continue
+        caption = _caption_above(text, line_start)
+        unit_column = _unit_column(header)
+        for row_start, row in lines[i + 1 : j]:
+            end = row[-1][0] + len(row[-1][1])
+            figures += _row_figures(header, unit_column, row, row_start, end, caption)
+        i = j
+    return figures
+
+
+def _blank_cells(line: str, offset: int) -> list[tuple[int, str]]:
+    """(offset in the text, cell) of each blank-separated cell of a line."""
+    cells = []
+    pos = 0
+    for part in line.split(" "):
+        if part:
+            cells.append((offset + pos, part))
+        pos += len(part) + 1
+    return cells
+
+
+def _is_space_header(header: list[tuple[int, str]]) -> bool:
+    if not all(_is_label(cell) for _, cell in header):
+        return False
+    return _unit_column(header) != -1 or any(_unit_of(cell) is not None for _, cell in header)
 
 
 def _unit_column(header: list[tuple[int, str]]) -> int:

@@ -438,3 +438,28 @@ def test_a_table_copied_with_tabs_is_read_with_its_headers_and_the_line_announci
         ("0.8", 8000.0, "人次", "training_person_times", "annual"),
         ("3", 3.0, "个", "service_sites", "change"),
     ]
+
+
+def test_a_table_written_with_blanks_between_its_cells_is_read_as_pdf_text_gives_it() -> None:
+    pdf_text = (
+        "附表 2024年上半年各县市区主要指标\n"
+        "县市区 技能培训(万人次) 新建职工之家(个) 单位 备注\n"  # (a 单位 header over no unit cells: read as text)
+        "东湖区 1.6 14 — 示范\n"
+        "西岭县 0.7 5 — 无\n"
+        "序号 指标 单位 目标 完成\n"
+        "1 困难职工帮扶资金 万元 500 512.5\n"
+        "2 法律援助 件 300 326\n"
+    )
+    got = [(m.mention, m.value, m.unit, m.indicator, m.period) for m in extract(normalize_text(pdf_text))]
+    assert got == [
+        ("1.6", 16000.0, "人次", "training_person_times", "annual"),
+        ("14", 14.0, "个", "service_sites", "change"),
+        ("0.7", 7000.0, "人次", "training_person_times", "annual"),
+        ("5", 5.0, "个", "service_sites", "change"),
+        ("500", 5000000.0, "元", "relief_funds", "unknown"),
+        ("512.5", 5125000.0, "元", "relief_funds", "unknown"),
+        ("300", 300.0, "件", "legal_services", "unknown"),
+        ("326", 326.0, "件", "legal_services", "unknown"),
+    ]
+    # a sentence with blanks and numbers is no table: no header names a unit
+    assert [m.mention for m in extract(normalize_text("全市 2023 年 新建 12 家\n东区 3 4\n西区 5 6\n"))] == ["12 家"]
