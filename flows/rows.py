@@ -129,6 +129,9 @@ def _figure_place_columns(report: dict, m: Mention) -> dict:
             "province": report["province"],
             "district": "",
         }
+    if m.scope == "section" and m.place is not None:  # a section of the page about another city
+        p = m.place
+        return {"city": p.city, "city_code": p.city_code, "province": p.province, "district": ""}
     if m.scope == "district" and m.place is not None:
         p = m.place
         return {"city": p.city, "city_code": p.city_code, "province": p.province, "district": p.district}

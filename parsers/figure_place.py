@@ -22,8 +22,8 @@ SUBJECT_RE = re.compile(
 
 @dataclass(frozen=True)
 class FigurePlace:
-    scope: str  # report | city | district | province | national
-    place: Place | None  # the district for scope district, else None
+    scope: str  # report | city | district | province | national | section
+    place: Place | None  # the district for scope district, the section's city for scope section, else None
 
 
 REPORT = FigurePlace("report", None)
@@ -71,3 +71,46 @@ def _subject(left: str, report: Place | None) -> FigurePlace | None:
     if report is not None and report.level == "county" and not report.name.endswith("市"):
         return CITY
     return None
+
+
+# A heading that opens a section about one place: 湘潭：困难职工帮扶…, 【三亚：…】, 湘潭讯 (e-paper pages carry
+# several cities' stories; provincial roundups one section a city). The place name opens the line: with
+# 【 before it or 讯 after it (a dateline), at any length; with a colon or a blank after it, on a short line
+# that is no sentence. A navigation line (南京 | 无锡 | 常州) or a sentence that starts with a place is none.
+SECTION_HEADING_MAX = 40
+HEADING_MARKS = ("：", ":", " ")
+
+
+def section_places(text: str) -> list[tuple[int, Place]]:
+    """(offset, place) where each section begins whose heading names a city or a county, in text order.
+    A figure in a section about another city than the report's is that city's (see section_place)."""
+    sections: list[tuple[int, Place]] = []
+    offset = 0
+    for line in text.split("\n"):
+        start = offset
+        offset += len(line) + 1
+        stripped = line.strip()
+        if len(stripped) < 3:
+            continue
+        bracketed = stripped[0] in "【["
+        head = stripped[1:] if bracketed else stripped
+        hits = find_places(head[:12])
+        if not hits or hits[0].start != 0 or hits[0].place.level == "province":
+            continue
+        after = head[hits[0].end : hits[0].end + 1]
+        heading_line = len(stripped) <= SECTION_HEADING_MAX and stripped[-1] not in "。!?;" and "|" not in stripped
+        if bracketed or after == "讯" or (after in HEADING_MARKS and heading_line):
+            sections.append((start, hits[0].place))
+    return sections
+
+
+def section_place(sections: list[tuple[int, Place]], start: int, report: Place | None) -> Place | None:
+    """The place of the section holding `start` when it is not the report's city (nor one of its districts)."""
+    place = None
+    for offset, found in sections:
+        if offset > start:
+            break
+        place = found
+    if place is None or report is None or place.city_code == report.city_code or place.code == report.code:
+        return None
+    return place

@@ -54,5 +54,5 @@ class Mention:
     evidence: str
     char_start: int
     char_end: int
-    scope: str = "report"  # report | district | province | national (see parsers.figure_place)
-    place: Place | None = None  # the district, when scope is district
+    scope: str = "report"  # report | city | district | province | national | section (parsers.figure_place)
+    place: Place | None = None  # the district, when scope is district; the other city, when section

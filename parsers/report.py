@@ -8,7 +8,7 @@ from datetime import date
 from parsers.dates import find_publish_date, make_date
 from parsers.decode import DecodeError
 from parsers.extract import EXTRACTOR_VERSION, MAX_FIGURES_PER_DOCUMENT, extract
-from parsers.figure_place import figure_place
+from parsers.figure_place import FigurePlace, figure_place, section_place, section_places
 from parsers.model import Mention, ParsedPage, Place
 from parsers.places import resolve_report_place
 from parsers.registry import get_parser
@@ -44,10 +44,16 @@ def locate_figures(text: str, mentions: list[Mention], report_place: Place | Non
     index = SpanIndex(text)
     previous: Mention | None = None
     previous_sentence: Span | None = None
+    sections = section_places(text) if mentions else []
     for m in mentions:
         sentence = index.sentence_at(m.char_start)
         clause = index.clause_at(m.char_start)
         found = figure_place(text, clause.start, sentence.start, m.char_start, report_place)
+        other = section_place(sections, m.char_start, report_place) if found.scope == "report" and sections else None
+        if other is not None:  # a section about another city: its clause is read against that city
+            found = figure_place(text, clause.start, sentence.start, m.char_start, other)
+            if found.scope == "report":
+                found = FigurePlace("district" if other.level == "county" else "section", other)
         m.scope, m.place = found.scope, found.place
         if (
             found.scope == "report"

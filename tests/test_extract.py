@@ -351,6 +351,40 @@ def test_figures_about_the_province_or_a_district_get_their_own_place() -> None:
     }
 
 
+EPAPER_PAGE = """工会周报 2024年4月2日 第03版:各地动态
+衡阳:技能竞赛覆盖重点产业链
+本报讯 今年一季度,衡阳市总工会组织职工技能竞赛46场,参赛职工1.3万人次。
+【邵阳:驿站建设提速】
+邵阳市新建户外劳动者服务站点28个,其中隆回县新建9个。
+常德讯 常德市发放困难职工帮扶资金620万元。
+编辑:刘某"""
+
+
+def test_an_e_paper_page_gives_each_story_s_figures_the_city_its_heading_names() -> None:
+    """A page carries several cities' stories: a heading (place then a mark) opens a section, and a figure
+    in a section about another city than the report's is that city's, unless its clause names its own
+    place (a county: 隆回县). The rows then carry that city (flows/rows.py)."""
+    from datetime import date
+
+    from flows.rows import _figure_place_columns
+    from parsers.report import process_document
+
+    result = process_document(EPAPER_PAGE.encode(), "file:///x/page3.txt", "local", None, date(2026, 1, 1))
+    assert result.place is not None and result.place.name == "衡阳市"
+    scopes = {m.mention: (m.scope, m.place.name if m.place else "") for m in result.mentions}
+    assert scopes == {
+        "46场": ("report", ""),
+        "1.3万人次": ("report", ""),
+        "28个": ("section", "邵阳市"),
+        "9个": ("district", "隆回县"),
+        "620万元": ("section", "常德市"),
+    }
+    report = {"city": "衡阳市", "city_code": "430400", "province": "湖南省", "district": ""}
+    by_mention = {m.mention: _figure_place_columns(report, m) for m in result.mentions}
+    assert by_mention["620万元"] == {"city": "常德市", "city_code": "430700", "province": "湖南省", "district": ""}
+    assert by_mention["46场"] == report
+
+
 def test_a_label_leaves_out_the_verb_before_the_counted_title() -> None:
     found = {m.mention: m.label for m in extract(normalize_text("全市评选出“最美职工”10名、“金牌工人”50名。"))}
     assert found == {"10名": "最美职工", "50名": "金牌工人"}
