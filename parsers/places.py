@@ -149,6 +149,9 @@ def _make_place(row: dict[str, str]) -> Place:
     )
 
 
+COUNTY_SUFFIXES = ("县", "市", "区")
+
+
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     with DIVISIONS_CSV.open(encoding="utf-8", newline="") as fh:
@@ -174,6 +177,19 @@ def _index() -> _Index:
         if row["name"].endswith("自治州") and row["short"] and alias not in surfaces:
             full[alias].append(row["code"])
             surfaces[alias].append((row["code"], _FULL))
+    # A county renamed since the division table (宁乡县 -> 宁乡市 2017, 即墨市 -> 即墨区 2017, 邵东县 -> 邵东市 2019)
+    # is written under its new suffix: its short name with 县, 市 or 区 names it, where no other place or word
+    # has that name.
+    taken = set(surfaces) | stop | weak | block
+    for row in rows:
+        name, short_name = row["name"], row["short"]
+        if row["level"] != "county" or len(short_name) < 2 or name[-1:] not in COUNTY_SUFFIXES:
+            continue
+        for suffix in COUNTY_SUFFIXES:
+            alias = short_name + suffix
+            if alias != name and alias not in taken:
+                full[alias].append(row["code"])
+                surfaces[alias].append((row["code"], _FULL))
     for word in block:
         surfaces.setdefault(word, [])
     matcher_surfaces = tuple(surface for surface in surfaces if len(surface) >= 2)

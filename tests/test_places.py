@@ -461,3 +461,16 @@ def test_resolve_a_provinces_roundup_of_its_cities_to_the_province() -> None:
     )
     assert resolve_report_place("", one_city).code == "320500"
     assert resolve_report_place("无锡产改成绩单出炉", text).code == "320200"
+
+
+def test_a_county_renamed_since_the_division_table_is_found_under_its_new_suffix() -> None:
+    # 宁乡县 became 宁乡市 (2017), 即墨市 became 即墨区 (2017), 吴江市 became 吴江区 (2012): texts use both
+    assert [(h.place.code, h.surface) for h in find_places("宁乡市总工会和即墨区、吴江市的职工")] == [
+        ("430124", "宁乡市"),
+        ("370282", "即墨区"),
+        ("320509", "吴江市"),
+    ]
+    place = resolve_report_place("宁乡市产改工作推进会召开", "宁乡市总工会近日召开推进会,全市新建工会组织120家。")
+    assert place is not None and (place.code, place.city) == ("430124", "长沙市")
+    # a name another place has is not taken over (中山区 of 大连 does not make 中山市 a county)
+    assert {h.place.code for h in find_places("中山市")} == {"442000"}
