@@ -280,9 +280,13 @@ MARKERS_ONLY_RE: Final = re.compile(
 # a clause that only links its figure to the previous clause's topic: 达到12.6万人, 总数突破300家
 TOPIC_LINK_RE: Final = re.compile(
     r"\s*(?:(?:总数|总量|规模|人数|数量|累计|共计|总计|已|均|分别|目前|现)\s*)*"
-    r"(?:达到|达|增至|增加到|增长到|增长至|提高到|提高至|提升到|提升至|扩大到|扩大至|突破|超过|升至|为)\s*"
+    r"(?:(?:达到|达|增至|增加到|增长到|增长至|提高到|提高至|提升到|提升至|扩大到|扩大至|突破|超过|升至|为)\s*"
+    r"|(?:约)?占(?:到)?[\u4e00-\u9fff]{1,10}?(?:的|比重|比例)?(?:为|达|达到)?\s*)"
 )
 CLAUSE_DELIMITERS: Final = frozenset("，,；;：:")
+# a share of a whole, its subject in the clause before: (一线职工38.6万人,)占职工总数的72.3%
+SHARE_OF: Final = ("占", "约占")
+SHARE_OF_RE: Final = re.compile(r"(?:约)?占(?:到)?[\u4e00-\u9fff]{1,10}?(?:的|比重|比例)?(?:为|达|达到)?")
 SUBJECT_HAS_RE: Final = re.compile(r"[\u4e00-\u9fff]{1,6}(?:有|共有|已有)")
 
 
@@ -390,6 +394,8 @@ class Context:
         if len(self.noun_after) >= 2:
             return True
         left = MARKERS_ONLY_RE.sub("", self.left.strip())
+        if left.startswith(SHARE_OF) and SHARE_OF_RE.fullmatch(left):
+            return False  # 占职工总数的72.3%: the whole it is a share of, not what it counts
         if _subject_has(left):
             return False  # 株洲有5人: a subject, not what is counted
         # two Han characters ([\u4e00-\u9fff]), counted up to the second (was a regex removing the others)

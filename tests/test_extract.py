@@ -497,3 +497,15 @@ def test_a_table_written_with_blanks_between_its_cells_is_read_as_pdf_text_gives
     ]
     # a sentence with blanks and numbers is no table: no header names a unit
     assert [m.mention for m in extract(normalize_text("全市 2023 年 新建 12 家\n东区 3 4\n西区 5 6\n"))] == ["12 家"]
+
+
+def test_a_share_of_a_whole_counts_what_the_clause_before_names() -> None:
+    found = [(m.mention, m.indicator) for m in extract(normalize_text("全区一线技术工人约9.2万人,占职工总数的64.5%。"))]
+    assert found[1] == ("64.5%", "frontline_share")
+    # the whole (职工总数) is not what a share counts, and a share with no subject before it names nothing
+    assert [m.indicator for m in extract(normalize_text("占职工总数的64.5%。"))] == ["other"]
+
+
+def test_a_growth_rate_is_a_change() -> None:
+    found = [(m.mention, m.period) for m in extract(normalize_text("职工平均工资稳步提高,增幅达6.4%。"))]
+    assert found == [("6.4%", "change")]
