@@ -509,3 +509,8 @@ def test_a_share_of_a_whole_counts_what_the_clause_before_names() -> None:
 def test_a_growth_rate_is_a_change() -> None:
     found = [(m.mention, m.period) for m in extract(normalize_text("职工平均工资稳步提高,增幅达6.4%。"))]
     assert found == [("6.4%", "change")]
+
+
+def test_a_rank_from_the_bottom_and_a_count_of_visits_are_no_figures() -> None:
+    text = normalize_text("考核排名后两位的县区将被约谈;走访服务企业460家次,新建工会组织35家。")
+    assert [m.mention for m in extract(text)] == ["35家"]
